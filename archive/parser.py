@@ -1,0 +1,369 @@
+"""Parse the text of a rectification notice into a ``Notice``.
+
+The pipeline: find the title and the closing (signature, date, contacts), build the heading
+tree of what lies between, classify the top-level sections, and read every problem item
+of the problem sections. What cannot be read becomes a warning; text that is not a
+rectification notice is rejected with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from archive import items as it
+from archive.closing import ADDRESS_RE, CONTACT_LABEL_RE, EMAIL_RE, SIGNATURE_BAD_RE, read_closing
+from archive.dates import parse_date
+from archive.errors import RejectedFile
+from archive.header import find_title, read_header
+from archive.model import Notice, Problem, Section, SubProblem
+from archive.outline import Document, Node, build_tree
+from archive.region import expand_abbreviation, infer_region
+from archive.stats import read_stats
+
+NEXT_RE = re.compile(
+    r"(下一步|下步|今后|工作打算|努力方向|持续深化|巩固.{0,8}(成果|成效)|长效机制|后续.{0,4}(工作|打算))"
+)
+PROBLEM_SECTION_RE = re.compile(
+    r"(反馈问题|问题整改|问题的整改|问题整改落实|整改落实情况|问题导向|存在的问题|方面问题|问题及整改|具体问题)"
+)
+ORG_RE = re.compile(
+    r"(整改工作开展情况|整改工作情况|组织领导|加强领导|强化领导|高度重视|周密部署|部署|提高政治站位|"
+    r"政治站位|压实.{0,4}责任|组织实施|工作开展)"
+)
+CLOSING_LINE_RE = re.compile(
+    r"(欢迎.{0,20}监督|意见建议|意见和建议|及时向我们反映|联系方式|联系电话|电子邮箱|邮政信箱|通信地址|来信地址)"
+)
+PARTY_PREFIX_RE = re.compile(r"^中国共产党|^中共")
+ORG_SUFFIXES = ("党工委", "工作委员会", "委员会", "党总支", "党支部", "党组", "党委")
+
+
+@dataclass
+class _Source:
+    """Where one problem comes from: a numbered node or unnumbered paragraphs."""
+
+    number: str
+    style: str
+    value: int
+    spans: list[tuple[int, int]]
+    chain: list[Node]
+
+
+def clean_organisation(name: str | None) -> str | None:
+    """A unit's plain name: 中共 prefix and party-organ suffix dropped, place kept."""
+    if not name:
+        return None
+    s = re.sub(r"\s+", "", name)
+    party = bool(PARTY_PREFIX_RE.match(s))
+    s = PARTY_PREFIX_RE.sub("", s)
+    for suf in ORG_SUFFIXES:
+        if s.endswith(suf) and len(s) - len(suf) >= 2:
+            if suf in ("委员会", "工作委员会") and (not party or s.endswith("纪律检查委员会")):
+                continue
+            s = s[: -len(suf)]
+            break
+    return s or None
+
+
+def _heading_text(doc: Document, node: Node) -> str:
+    """A heading's own words: its line after the marker, up to the first full stop."""
+    assert node.line is not None
+    text = doc.orig[node.text_start : node.line.end]
+    norm = doc.norm[node.text_start : node.line.end]
+    cut = norm.find("。")
+    if 0 <= cut < len(norm) - 1:
+        text = text[:cut]
+    return text.strip().rstrip("。")
+
+
+def _section_kind(doc: Document, node: Node) -> str:
+    head = doc.norm[node.text_start : node.line.end] if node.line else ""
+    head = head.split("。")[0]
+    if PROBLEM_SECTION_RE.search(head) and not NEXT_RE.search(head):
+        return "problems"
+    if NEXT_RE.search(head):
+        return "next_steps"
+    if ORG_RE.search(head):
+        return "organisation"
+    if any(_problem_like(doc, n) for n in node.walk() if n is not node):
+        return "problems"
+    return "other"
+
+
+def _own_norm(doc: Document, node: Node) -> str:
+    return doc.norm_of(node.own_lines())
+
+
+def _problem_like(doc: Document, node: Node) -> bool:
+    own = _own_norm(doc, node)
+    if it.is_problem_like(own):
+        return True
+    labels = it.find_labels(own)
+    return "problem" in labels or "measures" in labels
+
+
+def _substantial_own_body(doc: Document, node: Node) -> bool:
+    own = _own_norm(doc, node)
+    item = it.split_statement(own)
+    a, b = it.strip_span(own, *item.rest)
+    return b - a >= 10
+
+
+def _paragraph_problems(doc: Document, node: Node, chain: list[Node]) -> list[_Source]:
+    """Unnumbered 针对/关于……问题 paragraphs directly under a leaf heading."""
+    out: list[_Source] = []
+    for line in node.body:
+        text = doc.norm[line.start : line.end]
+        if re.match(r"^(针对|关于|对于)", text) and it.STATEMENT_END_RE.search(text.split("。")[0]):
+            out.append(_Source("", "para", 0, [(line.start, line.end)], chain))
+        elif out:
+            out[-1].spans.append((line.start, line.end))
+    return out
+
+
+def _problems_in(doc: Document, node: Node, chain: list[Node]) -> list[_Source]:
+    out: list[_Source] = []
+    for c in node.children:
+        plike = _problem_like(doc, c)
+        deeper = any(_problem_like(doc, d) for d in c.walk() if d is not c)
+        if plike and (not deeper or _substantial_own_body(doc, c)):
+            out.append(_Source(c.number, c.style, c.value, c.all_lines(), chain))
+            continue
+        sub = _problems_in(doc, c, chain + [c])
+        if sub:
+            out.extend(sub)
+            continue
+        paras = _paragraph_problems(doc, c, chain + [c])
+        if paras:
+            out.extend(paras)
+        elif plike or (not c.children and _substantial_own_body(doc, c)):
+            out.append(_Source(c.number, c.style, c.value, c.all_lines(), chain))
+    return out
+
+
+def _read_problem(doc: Document, n: int, src: _Source) -> Problem:
+    norm = doc.norm_of(src.spans)
+    orig = doc.orig_of(src.spans)
+    item = it.split_statement(norm)
+    title = ""
+    if item.statement:
+        title = it.clean_title(orig[item.statement[0] : item.statement[1]])
+    if not title:
+        title = orig.split("\n")[0][:60]
+    labels = item.labels
+    rest_a, rest_b = item.rest
+    measures: list[str] = []
+    subproblems: list[SubProblem] = []
+    if labels:
+        if "measures" in labels:
+            spans = it.split_measures(norm, *labels["measures"])
+        elif "result" in labels:
+            spans = it.split_measures(norm, *labels["result"])
+        else:
+            later = [s for k, (s, _) in labels.items() if s > rest_a and k != "problem"]
+            spans = it.split_measures(norm, rest_a, min(later, default=rest_b))
+        measures = [orig[a:b] for a, b in spans]
+    else:
+        subs = it.find_subproblems(norm, rest_a, rest_b)
+        end = subs[0][0] if subs else rest_b
+        measures = [orig[a:b] for a, b in it.split_measures(norm, rest_a, end)]
+        for sa, sb in subs:
+            sub = it.split_statement(norm[sa:sb])
+            st = sub.statement or (0, 0)
+            s_title = it.clean_title(orig[sa + st[0] : sa + st[1]])
+            s_measures = [
+                orig[sa + a : sa + b]
+                for a, b in it.split_measures(norm[sa:sb], sub.rest[0], sub.rest[1])
+            ]
+            subproblems.append(SubProblem(s_title, orig[sa:sb], s_measures))
+    st_span = it.find_status(norm, labels)
+    status = orig[st_span[0] : st_span[1]] if st_span else None
+    chain = src.chain
+    return Problem(
+        n=n,
+        number=src.number,
+        category=_heading_text(doc, chain[0]) if chain else None,
+        subcategory=_heading_text(doc, chain[1]) if len(chain) > 1 else None,
+        title=title,
+        text=orig.strip(),
+        measures=measures,
+        status=status,
+        subproblems=subproblems,
+    )
+
+
+def _closing_start(doc: Document, first: int) -> int:
+    """Index of the first line of the closing block at the end of the document."""
+    i = len(doc.lines)
+    while i > first and len(doc.lines) - i < 12:
+        line = doc.norm[doc.lines[i - 1].start : doc.lines[i - 1].end].strip()
+        is_date = parse_date(line) is not None and len(line) <= 24
+        is_sig = (
+            2 <= len(line) <= 40
+            and not SIGNATURE_BAD_RE.search(line)
+            and not re.match(r"^([一二三四五六七八九十]+、|\(|\d)", line)
+        )
+        is_contact = bool(
+            CLOSING_LINE_RE.search(line) or ADDRESS_RE.search(line) or EMAIL_RE.search(line)
+        )
+        if not (is_date or is_sig or is_contact or CONTACT_LABEL_RE.match(line)):
+            break
+        i -= 1
+    return i
+
+
+def _reject_reason(norm: str, problems: list[Problem]) -> str | None:
+    if not re.search(r"巡[察视]", norm):
+        return "未提及巡察或巡视，不是巡察整改通报"
+    audit = norm.count("审计")
+    if audit and audit > len(re.findall(r"巡[察视]", norm)) and "审计整改" in norm:
+        return "疑似审计整改报告，不是巡察整改通报"
+    if problems:
+        return None
+    head = norm[:600]
+    if "整改" not in norm:
+        if re.search(r"进驻|受理.{0,10}(信访|来信|来电)|巡察期间", head):
+            return "疑似巡察进驻公告：通告巡察组进驻及信访受理安排，不含整改情况"
+        if "反馈会" in norm or "反馈意见" in norm:
+            return "疑似巡察反馈会新闻：报道反馈会召开情况，不含逐项整改情况"
+        return "未提及整改，不是巡察整改通报"
+    if re.search(r"进驻", head) and not re.search(r"整改情况|整改进展", norm):
+        return "疑似巡察进驻公告：通告巡察组进驻及信访受理安排，不含整改情况"
+    if re.search(r"反馈会", head) and not re.search(r"整改情况|整改进展", norm):
+        return "疑似巡察反馈会新闻：报道反馈会召开情况，不含逐项整改情况"
+    return "未识别出任何反馈问题及整改措施（文本可能不完整，或不是整改通报）"
+
+
+def parse_text(text: str, *, source: str = "", meta: Mapping[str, str] | None = None) -> Notice:
+    """Parse a notice; raise ``RejectedFile`` when the text is not one."""
+    meta = meta or {}
+    if not text or not text.strip():
+        raise RejectedFile("文件没有文字内容", source=source)
+    doc = Document(text)
+    norm_lines = [doc.norm[ln.start : ln.end] for ln in doc.lines]
+    orig_lines = [doc.orig[ln.start : ln.end] for ln in doc.lines]
+    if sum(len(s) for s in norm_lines) < 80:
+        raise RejectedFile(
+            f"内容过短（{sum(len(s) for s in norm_lines)}字），不是整改通报", source=source
+        )
+
+    title, n_title = find_title(norm_lines[:3], orig_lines[:3])
+    if title is None and meta.get("title") and re.search(r"巡[察视]|整改", meta["title"]):
+        title = meta["title"].strip()
+    end = _closing_start(doc, n_title)
+    closing = read_closing(norm_lines[end:], orig_lines[end:])
+    doc_body = Document.__new__(Document)
+    doc_body.orig, doc_body.norm, doc_body.lines = doc.orig, doc.norm, doc.lines[:end]
+    root = build_tree(doc_body, first=n_title)
+
+    warnings: list[str] = []
+    published = closing.published or (parse_date(meta["date"]) if meta.get("date") else None)
+    header_spans = [(ln.start, ln.end) for ln in root.body]
+    header_norm = doc.norm_of(header_spans)
+    header_orig = doc.orig_of(header_spans)
+    head = read_header(
+        header_norm, header_orig, title, published.year if published else None, published
+    )
+    warnings.extend(head.warnings)
+
+    sections: list[Section] = []
+    problem_sections: list[Node] = []
+    stats_spans = list(header_spans)
+    for node in root.children:
+        kind = _section_kind(doc, node)
+        sections.append(Section(node.number, _heading_text(doc, node), kind))
+        if kind == "problems":
+            problem_sections.append(node)
+        elif kind == "organisation":
+            stats_spans.extend(node.all_lines())
+    if len(problem_sections) == 1 and problem_sections[0].style == "cn":
+        sources = _problems_in(doc, problem_sections[0], [])
+    else:
+        sources = []
+        for s in problem_sections:
+            sub = _problems_in(doc, s, [s])
+            if sub:
+                sources.extend(sub)
+            else:
+                sources.append(_Source(s.number, s.style, s.value, s.all_lines(), []))
+    problems = [_read_problem(doc, i + 1, src) for i, src in enumerate(sources)]
+
+    reason = _reject_reason(doc.norm, problems)
+    if reason:
+        raise RejectedFile(reason, source=source)
+
+    # Contacts also appear outside the closing block (e.g. in the last paragraph).
+    contacts = closing.contacts
+    publisher = closing.publisher
+    if publisher is None and title:
+        m = re.match(r"^(.{2,40}?)(?:关于|对)", title)
+        if m and re.search(r"(党组|党委|局|委|会|院|校|厅|办|中心|公司|政府)$", m.group(1)):
+            publisher = m.group(1)
+    if publisher is None and meta.get("publisher"):
+        publisher = meta["publisher"].strip()
+    if publisher is None:
+        warnings.append("未找到落款单位")
+    organisation = clean_organisation(publisher) or clean_organisation(head.target)
+    region = infer_region(
+        names=[
+            s for s in (publisher, title, organisation, meta.get("publisher"), head.target) if s
+        ],
+        addresses=contacts.addresses,
+        phones=contacts.phones,
+        text=header_norm,
+    )
+    if organisation:
+        organisation = expand_abbreviation(organisation, region)
+    else:
+        warnings.append("未找到被巡察单位名称")
+    if not (region.province or region.city):
+        warnings.append("未能推断所属地区")
+    if published is None:
+        warnings.append("未找到发布日期")
+
+    stats = read_stats(doc.norm_of(stats_spans), doc.orig_of(stats_spans))
+    warnings.extend(_problem_warnings(problems, sources, stats))
+    if end == len(doc.lines) and not re.search(r"[。!?”\")]$", norm_lines[-1]):
+        warnings.append("文本可能不完整：结尾不是完整的句子，也没有落款")
+
+    iso = lambda d: d.isoformat() if d else None  # noqa: E731
+    return Notice(
+        source=source,
+        title=title,
+        organisation=organisation,
+        publisher=publisher,
+        region=region,
+        inspector=head.inspector,
+        inspection_kind=head.inspection_kind,
+        round=head.round,
+        inspection_start=iso(head.inspection_start),
+        inspection_end=iso(head.inspection_end),
+        feedback_date=iso(head.feedback_date),
+        published_date=iso(published),
+        contacts=contacts,
+        stats=stats,
+        sections=sections,
+        problems=problems,
+        warnings=warnings,
+    )
+
+
+def _problem_warnings(problems: list[Problem], sources: list[_Source], stats) -> list[str]:
+    out = []
+    for p, q in zip(sources, sources[1:], strict=False):
+        if p.style == q.style and p.style != "para" and q.value not in (p.value + 1, 1):
+            out.append(f"问题编号不连续：{p.number}之后是{q.number}")
+    for p in problems:
+        if not p.measures and not p.subproblems:
+            out.append(f"第{p.n}项问题未找到整改措施")
+    for s in stats:
+        if s.label in ("问题", "反馈问题", "巡察反馈问题", "具体问题") and s.unit in (
+            "个",
+            "项",
+            "条",
+        ):
+            if s.value != len(problems):
+                out.append(f"通报称反馈问题{s.value}个，解析出{len(problems)}个")
+            break
+    return out
