@@ -74,8 +74,6 @@ def clean_title(statement: str) -> str:
     t = LEAD_RE.sub("", t)
     t = TAIL_RE.sub("", t).rstrip(",、 ")
     t = re.sub(r"^(?:反馈|存在)?问题\s*[:]\s*", "", t)
-    if len(t) > 2 and t[0] in '“"' and t[-1] in '”"' and not re.search(r"[“”\"]", t[1:-1]):
-        t = t[1:-1]
     return t.strip()
 
 
@@ -100,22 +98,23 @@ def find_labels(norm: str) -> dict[str, tuple[int, int]]:
 def split_statement(norm: str) -> Item:
     """Separate the problem statement from the rest of an item."""
     labels = find_labels(norm)
-    if "problem" in labels:
+    # First sentence of the item: the statement when it names the problem.
+    m_end = re.search(r"[。!?\n]", norm)
+    first_end = m_end.start() if m_end else len(norm)
+    m = STATEMENT_END_RE.search(norm, 0, first_end)
+    first = norm[:first_end]
+    if "problem" in labels and not (m or LEAD_RE.match(first)) or (
+        "problem" in labels and labels["problem"][0] < first_end
+    ):
+        # 问题：… labelled field carries the statement.
         a, b = labels["problem"]
-        first = re.search(r"[。\n]", norm[a:b])
-        stmt_end = a + first.start() if first and "measures" in labels else b
+        first_stop = re.search(r"[。\n]", norm[a:b])
+        stmt_end = a + first_stop.start() if first_stop and "measures" in labels else b
         rest_start = min(
             (s for k, (s, _) in labels.items() if k != "problem" and s >= a), default=len(norm)
         )
         return Item((a, stmt_end), (rest_start, len(norm)), labels)
-    # First sentence of the item.
-    m_end = re.search(r"[。!?\n]", norm)
-    first_end = m_end.start() if m_end else len(norm)
-    m = STATEMENT_END_RE.search(norm, 0, first_end)
-    if m is not None:
-        stmt = (0, m.end())
-    else:
-        stmt = (0, first_end)
+    stmt = (0, m.end()) if m is not None else (0, first_end)
     rest = stmt[1]
     if rest < len(norm) and norm[rest] in "。,:;!?\n":
         rest += 1

@@ -29,7 +29,7 @@ PROBLEM_SECTION_RE = re.compile(
     r"(反馈问题|问题整改|问题的整改|问题整改落实|整改落实情况|问题导向|存在的问题|方面问题|问题及整改|具体问题)"
 )
 ORG_RE = re.compile(
-    r"(整改工作开展情况|整改工作情况|组织领导|加强领导|强化领导|高度重视|周密部署|部署|提高政治站位|"
+    r"(整改工作开展情况|整改工作情况|整改工作.{0,4}情况|总体情况|组织情况|组织领导|加强领导|强化领导|高度重视|周密部署|部署|提高政治站位|"
     r"政治站位|压实.{0,4}责任|组织实施|工作开展)"
 )
 CLOSING_LINE_RE = re.compile(
@@ -74,7 +74,7 @@ def _heading_text(doc: Document, node: Node) -> str:
     cut = norm.find("。")
     if 0 <= cut < len(norm) - 1:
         text = text[:cut]
-    return text.strip().rstrip("。")
+    return text.strip()
 
 
 def _section_kind(doc: Document, node: Node) -> str:
@@ -228,9 +228,10 @@ def _reject_reason(norm: str, problems: list[Problem]) -> str | None:
         if "反馈会" in norm or "反馈意见" in norm:
             return "疑似巡察反馈会新闻：报道反馈会召开情况，不含逐项整改情况"
         return "未提及整改，不是巡察整改通报"
-    if re.search(r"进驻", head) and not re.search(r"整改情况|整改进展", norm):
+    disclosure = re.search(r"(现将|予以|特此).{0,20}(整改|公布|公开|通报)", norm)
+    if re.search(r"进驻", head) and not disclosure:
         return "疑似巡察进驻公告：通告巡察组进驻及信访受理安排，不含整改情况"
-    if re.search(r"反馈会", head) and not re.search(r"整改情况|整改进展", norm):
+    if re.search(r"反馈会(?:议)?(?:上|召开)|召开.{0,20}反馈会", head) and not disclosure:
         return "疑似巡察反馈会新闻：报道反馈会召开情况，不含逐项整改情况"
     return "未识别出任何反馈问题及整改措施（文本可能不完整，或不是整改通报）"
 

@@ -1,0 +1,106 @@
+"""Texts that look like notices but are not, and a notice cut short.
+
+Ingest must refuse the look-alikes with a reason a user can read, and must
+keep what it can of a truncated notice while saying that something is wrong.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archive import parse_file
+from archive.errors import RejectedFile
+from archive.parser import parse_text
+
+DATA = Path(__file__).resolve().parent / "data"
+REJECTS = DATA / "rejects"
+
+# file -> a word the reason must contain ("" when any clear reason will do)
+REJECT_FILES = {
+    "arrival_announcement.txt": "进驻",
+    "feedback_meeting_news.txt": "反馈会",
+    "audit_rectification_report.txt": "",
+    "unrelated_news.txt": "",
+    "truncated_after_section_one.txt": "",
+}
+
+
+def assert_readable(reason: str) -> None:
+    """A reason is shown to users as is: one non-empty line, in Chinese."""
+    assert reason.strip()
+    assert "\n" not in reason and "\r" not in reason
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in reason)
+
+
+def test_every_reject_file_is_listed() -> None:
+    assert sorted(p.name for p in REJECTS.glob("*.txt")) == sorted(REJECT_FILES)
+
+
+@pytest.mark.parametrize("name", sorted(REJECT_FILES))
+def test_reject_file(name: str) -> None:
+    with pytest.raises(RejectedFile) as info:
+        parse_file(REJECTS / name)
+    reason = info.value.reason
+    assert_readable(reason)
+    assert str(info.value) == reason
+    assert REJECT_FILES[name] in reason
+
+
+@pytest.mark.parametrize("name", sorted(REJECT_FILES))
+def test_reject_text(name: str) -> None:
+    """The same verdict when the text comes in directly, not through a file."""
+    text = (REJECTS / name).read_text(encoding="utf-8")
+    with pytest.raises(RejectedFile) as info:
+        parse_text(text, source=name)
+    assert_readable(info.value.reason)
+    assert REJECT_FILES[name] in info.value.reason
+
+
+@pytest.mark.parametrize("content", [b"", b"   \n\r\n\t\n", "\u3000\n".encode()])
+def test_empty_file(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "empty.txt"
+    path.write_bytes(content)
+    with pytest.raises(RejectedFile) as info:
+        parse_file(path)
+    assert_readable(info.value.reason)
+
+
+def test_binary_file(tmp_path: Path) -> None:
+    path = tmp_path / "notice.txt"
+    path.write_bytes(bytes(range(256)) * 16)
+    with pytest.raises(RejectedFile) as info:
+        parse_file(path)
+    assert_readable(info.value.reason)
+
+
+def test_empty_text() -> None:
+    with pytest.raises(RejectedFile) as info:
+        parse_text("")
+    assert_readable(info.value.reason)
+
+
+def test_truncated_mid_problems() -> None:
+    """Cut inside item 3: items 1 and 2 are complete and must survive, with a warning."""
+    d = parse_file(DATA / "notices" / "e_truncated_mid_problems.txt").to_dict()
+    assert d["organisation"] == "淄博市张店区市场监督管理局"
+    assert d["inspector"] == "区委第四巡察组"
+    assert d["inspection_start"] == "2023-09-04"
+    assert d["inspection_end"] == "2023-10-27"
+    assert d["feedback_date"] == "2023-12-08"
+    assert d["published_date"] is None
+    problems = d["problems"]
+    assert 2 <= len(problems) <= 3
+    assert [p["number"] for p in problems[:2]] == ["1.", "2."]
+    assert [p["title"] for p in problems[:2]] == [
+        "食品安全抽检覆盖面不足",
+        "特种设备安全检查不深入",
+    ]
+    assert [len(p["measures"]) for p in problems[:2]] == [2, 2]
+    if len(problems) == 3:
+        assert problems[2]["title"] == "消费投诉处理超时"
+    assert all(p["category"] == "关于履行市场监管职责不到位方面" for p in problems)
+    assert d["warnings"]
+    for w in d["warnings"]:
+        assert_readable(w)
