@@ -32,7 +32,9 @@ def declared_charset(data: bytes) -> str | None:
 # --------------------------------------------------------------------------- helpers
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2018-\u201d\u2014\u2026]")
+_WIDE = re.compile(
+    r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2018-\u201d\u2014\u2026]"
+)
 
 _DROP_TAGS = (
     "script style noscript template iframe frame frameset object embed svg canvas map "
@@ -125,10 +127,13 @@ def _prose_counts(root: Tag) -> dict[int, int]:
 # --------------------------------------------------------------------------- metadata block
 
 _STRONG = (
-    "信息索引号 索引号 发布机构 发文机关 发文单位 成文日期 文件名称 发文字号 文号 主题分类 公开方式 "
-    "公开范围 公开时限 体裁分类 组配分类 信息分类 有效性 效力状态 主题词 服务对象"
+    "信息索引号 索引号 发布机构 发文机关 发文单位 成文日期 文件名称 发文字号 文号 "
+    "主题分类 公开方式 公开范围 公开时限 体裁分类 组配分类 信息分类 有效性 效力状态 "
+    "主题词 服务对象"
 ).split()
-_WEAK = "信息名称 标题 名称 发布日期 发布时间 生成日期 关键词 内容概述 信息来源 所属机构 废止日期".split()
+_WEAK = (
+    "信息名称 标题 名称 发布日期 发布时间 生成日期 关键词 内容概述 信息来源 所属机构 废止日期"
+).split()
 _LABELS = sorted(set(_STRONG + _WEAK), key=len, reverse=True)
 _TITLE_LABELS = ("文件名称", "信息名称", "标题", "名称")
 _PUBLISHER_LABELS = ("发布机构", "发文机关", "发文单位", "所属机构")
@@ -142,7 +147,17 @@ def _spaced(word: str) -> str:
 _LABEL_COLON = re.compile(
     r"(?<![^\s\u3000|｜;；】\]])(" + "|".join(_spaced(w) for w in _LABELS) + r")[\s\u3000]*[:：]"
 )
-_STRONG_IN = re.compile("|".join(_spaced(w) for w in _STRONG))
+# A strong label used as a label: at the start of a text piece or after a space,
+# and followed by a colon, a space or the end (table cells often have no colon).
+_STRONG_IN = re.compile(
+    r"(?<![^\s\u3000|｜;；】\]])("
+    + "|".join(_spaced(w) for w in _STRONG)
+    + r")(?=[\s\u3000]*[:：]|[\s\u3000]|$)"
+)
+
+
+def _label_count(el: Tag) -> int:
+    return len(_STRONG_IN.findall(el.get_text(" ")))
 _WS = re.compile(r"[\s\u3000\xa0]+")
 
 
@@ -158,14 +173,16 @@ def _meta_rows(root: Tag) -> list[Tag]:
         if not _STRONG_IN.search(node):
             continue
         el = node.parent
-        if el is None or id(el) in seen:
+        if el is None or id(el) in seen or _has_prose(el):
             continue
-        while (
-            el.parent is not None
-            and el.parent.name not in ("body", "html", "[document]")
-            and len(_compact(el.parent.get_text())) <= 600
-            and not _has_prose(el.parent)
-        ):
+        while el.parent is not None and el.parent.name not in ("body", "html", "[document]"):
+            mine, theirs = _compact(el.get_text()), _compact(el.parent.get_text())
+            more_labels = _label_count(el.parent) > _label_count(el)
+            # Climb to gather the value beside a label, or further rows of the block.
+            if len(theirs) > 600 or _has_prose(el.parent):
+                break
+            if not more_labels and len(theirs) - len(mine) > 120:
+                break
             el = el.parent
         if any(el is r or r in el.parents for r in rows):
             continue
@@ -175,7 +192,7 @@ def _meta_rows(root: Tag) -> list[Tag]:
     # A lone label somewhere in running text is not a disclosure block.
     labels = set()
     for r in rows:
-        labels.update(_compact(m.group()) for m in _STRONG_IN.finditer(r.get_text()))
+        labels.update(_compact(m.group(1)) for m in _STRONG_IN.finditer(r.get_text(" ")))
     return rows if len(labels) >= 2 else []
 
 
@@ -301,8 +318,15 @@ def _hint_best(root: Tag, counts: dict[int, int], total: int) -> Tag | None:
     ]
     if not cands:
         return None
-    top = max(counts[id(t)] for t in cands)
-    good = [t for t in cands if counts[id(t)] >= 0.85 * top]
+    best = max(cands, key=lambda t: counts[id(t)])
+    # The innermost container inside it still holding most of the prose: outer
+    # wrappers also hold the page title and tool lines; trailing parts (the
+    # signature) are absorbed again afterwards.
+    good = [
+        t
+        for t in cands
+        if (t is best or best in t.parents) and counts[id(t)] >= 0.5 * counts[id(best)]
+    ]
     return max(good, key=lambda t: sum(1 for _ in t.parents))
 
 
@@ -344,8 +368,10 @@ def _render(el: Tag, out: list[str]) -> None:
         if isinstance(child, NavigableString):
             if type(child) is NavigableString:
                 out.append(
-                    _RUN.sub(lambda m: _SOFT if ("\n" in m.group() or "\r" in m.group()) else " ",
-                             str(child))
+                    _RUN.sub(
+                        lambda m: _SOFT if ("\n" in m.group() or "\r" in m.group()) else " ",
+                        str(child),
+                    )
                 )
             continue
         if not isinstance(child, Tag):
@@ -394,10 +420,12 @@ def _lines(el: Tag) -> list[str]:
 
 # --------------------------------------------------------------------------- noise lines
 
-_BREADCRUMB = re.compile(r"^(当前位置|您现在的位置|您当前的位置|您的位置|当前页面|所在位置|位置)[是]?\s*[:：]")
+_BREADCRUMB = re.compile(
+    r"^(当前位置|您现在的位置|您当前的位置|您的位置|当前页面|所在位置|位置)[是]?\s*[:：]"
+)
 _TOOL_WORDS = (
-    "发布时间 发布日期 来源 浏览量 浏览次数 阅读量 阅读次数 访问量 点击数 点击量 作者 分享 朗读 字号 "
-    "字体 打印 关闭 收藏 纠错 责任编辑 扫一扫 【大】 【中】 【小】 大 中 小"
+    "发布时间 发布日期 来源 浏览量 浏览次数 阅读量 阅读次数 访问量 点击数 点击量 作者 "
+    "分享 朗读 字号 字体 打印 关闭 收藏 纠错 责任编辑 扫一扫 【大】 【中】 【小】 大 中 小"
 ).split()
 _TOOL_START = re.compile(
     r"^[【\[]?(发布时间|发布日期|信息来源|来源|浏览量|浏览次数|阅读量|访问量|点击数|分享到|分享|朗读|"
@@ -413,9 +441,23 @@ _FOOTER_WEAK = re.compile(
     r"主办单位[:：]|承办单位[:：]|技术支持[:：]|网站地图|联系我们|建议使用.*浏览器|分辨率"
 )
 _META_LINE = re.compile(
-    r"^(" + "|".join(_spaced(w) for w in ("信息索引号", "索引号", "发布机构", "成文日期",
-                                           "主题分类", "公开方式", "公开范围", "体裁分类",
-                                           "组配分类", "发文字号")) + r")[\s\u3000]*[:：]?"
+    r"^("
+    + "|".join(
+        _spaced(w)
+        for w in (
+            "信息索引号",
+            "索引号",
+            "发布机构",
+            "成文日期",
+            "主题分类",
+            "公开方式",
+            "公开范围",
+            "体裁分类",
+            "组配分类",
+            "发文字号",
+        )
+    )
+    + r")[\s\u3000]*[:：]?"
 )
 
 
@@ -501,8 +543,11 @@ def extract(html: str) -> tuple[list[str], dict[str, str]]:
     # A 发布时间 in the tool line is still a date published outside the body.
     if "date" not in meta:
         for node in _text_nodes(root):
-            m = re.search(r"(?:发布时间|发布日期)[\s\u3000]*[:：][\s\u3000]*([0-9０-９][^\s\u3000]*"
-                          r"(?:[ \u3000]\d{1,2}:\d{2}(?::\d{2})?)?)", node)
+            m = re.search(
+                r"(?:发布时间|发布日期)[\s\u3000]*[:：][\s\u3000]*([0-9０-９][^\s\u3000]*"
+                r"(?:[ \u3000]\d{1,2}:\d{2}(?::\d{2})?)?)",
+                node,
+            )
             if m:
                 meta["date"] = m.group(1).strip()
                 break

@@ -170,6 +170,11 @@ def split_measures(norm: str, a: int, b: int) -> list[tuple[int, int]]:
             end = enums[i + 1][0] if i + 1 < len(enums) else len(seg)
             spans.append(strip_span(seg, e, end))
     else:
+        # A lone leading 一是/① (a list cut short) is not part of the measure.
+        lone = re.match(rf"^(?:一是|①|\(1\)|1[.、](?!\d))\s*", seg)
+        if lone:
+            a += lone.end()
+            seg = seg[lone.end():]
         # Separate paragraphs are separate measures; one paragraph is one measure.
         pos = 0
         for para in seg.split("\n"):

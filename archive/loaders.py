@@ -282,10 +282,15 @@ def _docx_lines(data: bytes, name: str) -> list[str]:
         return out
     except RejectedFile:
         raise
-    except zipfile.BadZipFile as exc:
-        raise RejectedFile(f"DOCX 文件已损坏，无法解压（{exc}）", source=name) from None
+    except zipfile.BadZipFile:
+        raise RejectedFile("DOCX 文件已损坏，无法解压（ZIP 结构错误）", source=name) from None
     except Exception as exc:  # python-docx and lxml raise many kinds on broken packages
-        detail = str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__
+        if "content type" in str(exc):
+            detail = "是其他类型的 Office 文档"
+        elif isinstance(exc, KeyError):
+            detail = "缺少 Word 文档的必需部件"
+        else:
+            detail = type(exc).__name__
         raise RejectedFile(f"DOCX 文件已损坏或不是 Word 文档（{detail}）", source=name) from None
 
 
@@ -350,4 +355,3 @@ def load_path(path: str | os.PathLike[str]) -> Loaded:
     except OSError as exc:
         raise RejectedFile(f"无法读取文件：{p}（{exc.strerror or exc}）", source=name) from None
     return load_bytes(data, name)
-

@@ -132,7 +132,7 @@ def build_tree(doc: Document, first: int = 0) -> Node:
         if levels:
             i = levels[-1]
             prev = stack[i]
-            nested = value == 1 and prev.value >= 1 and i < len(stack) - 1
+            nested = style != "cn" and value == 1 and prev.value >= 1 and i < len(stack) - 1
             if not nested:
                 del stack[i:]
         node = Node(style, value, number, line, text_start, parent=stack[-1])

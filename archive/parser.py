@@ -86,7 +86,7 @@ def _section_kind(doc: Document, node: Node) -> str:
         return "next_steps"
     if ORG_RE.search(head):
         return "organisation"
-    if any(_problem_like(doc, n) for n in node.walk() if n is not node):
+    if any(_problem_like(doc, n) for n in node.walk()):
         return "problems"
     return "other"
 
@@ -359,11 +359,8 @@ def _problem_warnings(problems: list[Problem], sources: list[_Source], stats) ->
         if not p.measures and not p.subproblems:
             out.append(f"第{p.n}项问题未找到整改措施")
     for s in stats:
-        if s.label in ("问题", "反馈问题", "巡察反馈问题", "具体问题") and s.unit in (
-            "个",
-            "项",
-            "条",
-        ):
+        counted = s.label.endswith("问题") and not re.search(r"线索|建议|整改中|未完成", s.label)
+        if counted and s.unit in ("个", "项", "条"):
             if s.value != len(problems):
                 out.append(f"通报称反馈问题{s.value}个，解析出{len(problems)}个")
             break

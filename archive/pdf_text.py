@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import io
 import re
-import statistics
 import unicodedata
 import warnings
 
 from archive.errors import RejectedFile
+from archive.loaders import MAX_CHARS
 
 # --------------------------------------------------------------------------- page furniture
 
@@ -46,16 +46,17 @@ def strip_furniture(pages: list[list[str]]) -> list[list[str]]:
                 keep[idx] = ""
         out.append(keep)
     if len(out) >= 3:
-        seen: dict[str, int] = {}
-        for lines in out:
-            for key in {_digitless(lines[i]) for i in _edge_indexes(len(lines)) if lines[i]}:
-                seen[key] = seen.get(key, 0) + 1
-        repeated = {k for k, n in seen.items() if n >= 3 and n * 2 >= len(out)}
-        if repeated:
+        # Running headers/footers: the same first (or last) line on most pages.
+        for edge in (0, -1):
+            seen: dict[str, int] = {}
             for lines in out:
-                for i in _edge_indexes(len(lines)):
-                    if lines[i] and _digitless(lines[i]) in repeated:
-                        lines[i] = ""
+                if lines and lines[edge]:
+                    key = _digitless(lines[edge])
+                    seen[key] = seen.get(key, 0) + 1
+            repeated = {k for k, n in seen.items() if n >= 3 and n * 2 >= len(out)}
+            for lines in out:
+                if lines and lines[edge] and _digitless(lines[edge]) in repeated:
+                    lines[edge] = ""
     return [[line for line in lines if line] for lines in out]
 
 
@@ -103,7 +104,7 @@ _DATE_LINE = re.compile(
 
 
 _NARROW = set(",.:;'`!|ijlIft ")
-_SLIM = set("()[]{}/\\-rs?\"J*")
+_SLIM = set('()[]{}/\\-rs?"J*')
 _WIDE_ASCII = set("mwMW@%&")
 
 
@@ -253,11 +254,6 @@ def join_lines(lines: list[str], full: float | None = None) -> list[str]:
 # --------------------------------------------------------------------------- entry point
 
 
-def _reason(exc: Exception) -> str:
-    text = str(exc).splitlines()[0][:80] if str(exc) else ""
-    return text or type(exc).__name__
-
-
 def read_pages(data: bytes, name: str) -> list[str]:
     """Raw text of each page; refuses damaged, truncated and encrypted files."""
     if b"%PDF-" not in data[:1024]:
@@ -280,13 +276,25 @@ def read_pages(data: bytes, name: str) -> list[str]:
                     ok = 0
                 if not ok:
                     raise RejectedFile("PDF 文件已加密，无法提取文字", source=name)
-            pages = [page.extract_text() or "" for page in reader.pages]
+            pages: list[str] = []
+            size = 0
+            for page in reader.pages:
+                pages.append(page.extract_text() or "")
+                size += len(pages[-1])
+                if size > 2 * MAX_CHARS:  # no need to read the rest of a huge file
+                    raise RejectedFile(
+                        f"提取的文字过长：前 {len(pages)} 页已超过 {2 * MAX_CHARS:,} 字，"
+                        f"上限为 {MAX_CHARS:,} 字",
+                        source=name,
+                    )
     except RejectedFile:
         raise
     except RecursionError:
         raise RejectedFile("PDF 文件已损坏（对象嵌套过深）", source=name) from None
     except Exception as exc:  # pypdf raises many kinds on damaged files
-        raise RejectedFile(f"PDF 文件已损坏，无法读取（{_reason(exc)}）", source=name) from None
+        raise RejectedFile(
+            f"PDF 文件已损坏，无法读取（{type(exc).__name__}）", source=name
+        ) from None
     if not pages:
         raise RejectedFile("PDF 文件没有页面", source=name)
     return pages

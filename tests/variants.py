@@ -106,9 +106,7 @@ def write_variant(kind: str, paragraphs: str | list[str], path: Path, **meta: st
     return target
 
 
-def write_all_variants(
-    paragraphs: str | list[str], folder: Path, **meta: str
-) -> dict[str, Path]:
+def write_all_variants(paragraphs: str | list[str], folder: Path, **meta: str) -> dict[str, Path]:
     """Every variant of one notice in ``folder``; kind → path."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -149,7 +147,7 @@ def html_page(
         body = "\n".join(
             f'          <p style="text-indent:2em;">{e(p)}</p>'
             if i % 3
-            else f"          <p>　　<span style=\"font-family:仿宋\">{_split_source_line(p)}</span></p>"
+            else f'          <p>　　<span class="fs">{_split_source_line(p)}</span></p>'
             for i, p in enumerate(paragraphs)
         )
         body_html = f"""
