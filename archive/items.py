@@ -171,7 +171,7 @@ def split_measures(norm: str, a: int, b: int) -> list[tuple[int, int]]:
             spans.append(strip_span(seg, e, end))
     else:
         # A lone leading 一是/① (a list cut short) is not part of the measure.
-        lone = re.match(rf"^(?:一是|①|\(1\)|1[.、](?!\d))\s*", seg)
+        lone = re.match(r"^(?:一是|①|\(1\)|1[.、](?!\d))\s*", seg)
         if lone:
             a += lone.end()
             seg = seg[lone.end():]
