@@ -158,6 +158,8 @@ _STRONG_IN = re.compile(
 
 def _label_count(el: Tag) -> int:
     return len(_STRONG_IN.findall(el.get_text(" ")))
+
+
 _WS = re.compile(r"[\s\u3000\xa0]+")
 
 

@@ -109,6 +109,9 @@ def _magic_kind(data: bytes) -> str | None:
     return None
 
 
+_TRUSTED_LEGACY = frozenset({"gb2312", "gbk", "gb18030", "big5", "big5hkscs", "cp950"})
+
+
 def bom_encoding(data: bytes) -> str | None:
     """The encoding a byte-order mark announces, or None."""
     for bom, enc in _BOMS:
@@ -178,9 +181,10 @@ def decode_text(data: bytes, name: str, declared: str | None = None) -> tuple[st
             declared = codecs.lookup(declared).name
         except LookupError:
             declared = None
-    if declared and declared not in ("utf-8", "ascii"):
-        if not _is_multibyte_utf8(data):
-            candidates.append(declared)
+    # Only Chinese legacy charsets are believed: a Western one (latin-1, cp1252)
+    # decodes any bytes, and on a Chinese page it is always a mistake.
+    if declared in _TRUSTED_LEGACY and not _is_multibyte_utf8(data):
+        candidates.append(declared)
     candidates += ["utf-8", "gb18030"]
     for enc in dict.fromkeys(candidates):
         try:

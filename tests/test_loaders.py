@@ -6,6 +6,7 @@ import io
 import random
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
@@ -47,7 +48,7 @@ def test_txt_encodings_detected(tmp_path: Path, kind: str) -> None:
     ("data", "encoding"),
     [
         ("巡察整改".encode("gbk"), "gb18030"),
-        ("巡察整改".encode("utf-16-be").join([b"\xfe\xff", b""]), "utf-16-be"),
+        (b"\xfe\xff" + "巡察整改".encode("utf-16-be"), "utf-16-be"),
         (b"plain ascii notice", "utf-8"),
         ("䶮".encode("gb18030") + "巡察".encode("gb18030"), "gb18030"),
     ],
@@ -192,6 +193,7 @@ def test_html_br_paragraphs_and_table_cells() -> None:
         ("utf-8", "巡察整改情况的通报".encode("gbk"), "gb18030"),  # wrong declaration
         ("gb2312", "巡察整改情况的通报".encode(), "utf-8"),  # stale template
         ("gb2312", "巡察整改情况的通报".encode("gb2312"), "gb2312"),
+        ("iso-8859-1", "巡察整改情况的通报".encode("gbk"), "gb18030"),  # never trusted
     ],
 )
 def test_html_declared_charset(declared: str, payload: bytes, encoding: str) -> None:
@@ -446,7 +448,9 @@ BAD = [
 
 
 @pytest.mark.parametrize(("name", "make", "cause"), BAD, ids=[b[0] for b in BAD])
-def test_bad_input_rejected(tmp_path: Path, name: str, make, cause: str) -> None:  # noqa: ANN001
+def test_bad_input_rejected(
+    tmp_path: Path, name: str, make: Callable[[Path], bytes], cause: str
+) -> None:
     path = write(tmp_path / name, make(tmp_path))
     with pytest.raises(RejectedFile) as info:
         load_path(path)
