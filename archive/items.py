@@ -103,8 +103,10 @@ def split_statement(norm: str) -> Item:
     first_end = m_end.start() if m_end else len(norm)
     m = STATEMENT_END_RE.search(norm, 0, first_end)
     first = norm[:first_end]
-    if "problem" in labels and not (m or LEAD_RE.match(first)) or (
-        "problem" in labels and labels["problem"][0] < first_end
+    if (
+        "problem" in labels
+        and not (m or LEAD_RE.match(first))
+        or ("problem" in labels and labels["problem"][0] < first_end)
     ):
         # 问题：… labelled field carries the statement.
         a, b = labels["problem"]
@@ -174,7 +176,7 @@ def split_measures(norm: str, a: int, b: int) -> list[tuple[int, int]]:
         lone = re.match(r"^(?:一是|①|\(1\)|1[.、](?!\d))\s*", seg)
         if lone:
             a += lone.end()
-            seg = seg[lone.end():]
+            seg = seg[lone.end() :]
         # Separate paragraphs are separate measures; one paragraph is one measure.
         pos = 0
         for para in seg.split("\n"):
