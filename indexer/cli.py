@@ -1,0 +1,241 @@
+"""Command line: build, sync, search, similar, check, evaluate.
+
+Run as ``python -m indexer <command> --data DIR``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archive.errors import ArchiveError
+from archive.store import data_dir
+from indexer.errors import IndexerError
+
+
+class UserError(click.ClickException):
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"错误: {self.format_message()}", err=True)
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except (ArchiveError, IndexerError) as exc:
+            raise UserError(str(exc)) from exc
+
+
+def _data(func):
+    return click.option(
+        "--data",
+        "data",
+        metavar="DIR",
+        default=None,
+        help="数据目录（默认取环境变量 NOTICES_DATA，再默认 ./data）。",
+    )(func)
+
+
+def _echo_json(obj: Any) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+def _plain(html: str) -> str:
+    return (
+        re.sub(r"</?mark>", "", html)
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+        .replace("&quot;", '"')
+        .replace("&#x27;", "'")
+    )
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """巡察通报检索库 full-text index: jieba + Whoosh over the archive's notices and problems."""
+
+
+@main.command()
+@_data
+def build(data: str | None) -> None:
+    """Rebuild the whole index from the archive.
+
+    \b
+    示例: python -m indexer build --data data
+    """
+    from archive.store import Archive
+    from indexer.writing import build as do_build
+
+    d = data_dir(data)
+    with Archive(d) as a:
+        total = len(a.notice_ids())
+    with click.progressbar(length=total, label="建立索引", file=sys.stderr) as bar:
+
+        def progress(ids):
+            for nid in ids:
+                yield nid
+                bar.update(1)
+
+        report = do_build(d, progress=progress)
+    click.echo(
+        f"已建立索引：{len(report.added)} 份通报，档案版本 {report.revision}，"
+        f"用时 {report.seconds:.1f} 秒"
+    )
+
+
+@main.command()
+@_data
+def sync(data: str | None) -> None:
+    """Bring the index up to date with the archive (incremental).
+
+    \b
+    示例: python -m indexer sync --data data
+    """
+    from indexer.writing import sync as do_sync
+
+    report = do_sync(data_dir(data))
+    if report.mode == "none":
+        click.echo(f"索引已是最新（档案版本 {report.revision}）")
+    elif report.mode == "build":
+        click.echo(f"已重建索引：{len(report.added)} 份通报，档案版本 {report.revision}")
+    else:
+        click.echo(
+            f"已同步：新增 {len(report.added)}，删除 {len(report.removed)}，"
+            f"档案版本 {report.revision}"
+        )
+
+
+@main.command()
+@click.argument("query")
+@click.option(
+    "--kind", type=click.Choice(["problem", "notice"]), default="problem", show_default=True
+)
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+@_data
+def search(query: str, kind: str, limit: int, as_json: bool, data: str | None) -> None:
+    """Search problems (or notices) with the query language.
+
+    \b
+    示例: python -m indexer search "三重一大 -公车" --kind problem --limit 5
+    """
+    from indexer.searching import NoticeIndex
+
+    idx = NoticeIndex(data_dir(data), poll_interval=0)
+    result = idx.search(query, kind=kind, per_page=limit)
+    if as_json:
+        _echo_json(result.to_dict())
+        return
+    click.echo(f"共 {result.total} 条（{result.seconds * 1000:.0f} 毫秒）")
+    for m in result.messages:
+        click.echo(f"提示：{m}")
+    for e in result.expansions:
+        click.echo(f"扩展：{e['term']} → {e['alternative']}")
+    for h in result.hits:
+        label = f"{h.id}  {h.organisation}"
+        if h.kind == "problem":
+            label += f"  {h.number} {h.title}"
+        else:
+            label += f"  {h.title}"
+        click.echo(label)
+        click.echo(f"    {_plain(h.snippet)}")
+
+
+@main.command()
+@click.argument("problem_id")
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+@_data
+def similar(problem_id: str, limit: int, as_json: bool, data: str | None) -> None:
+    """Problems in other notices similar to PROBLEM_ID.
+
+    \b
+    示例: python -m indexer similar b5968cf5a00b5686-10 --limit 5
+    """
+    from indexer.searching import NoticeIndex
+    from indexer.similar import similar as find_similar
+
+    idx = NoticeIndex(data_dir(data), poll_interval=0)
+    hits = find_similar(idx, problem_id, limit=limit)
+    if as_json:
+        _echo_json([h.to_dict() for h in hits])
+        return
+    for h in hits:
+        why = "、".join(h.shared_terms + [f"类型:{t}" for t in h.shared_types])
+        click.echo(f"{h.score:7.2f}  {h.id}  {h.organisation}  {h.number} {h.title}  [{why}]")
+
+
+@main.command()
+@_data
+def check(data: str | None) -> None:
+    """Report drift between the index and the archive (exit 1 when they differ).
+
+    \b
+    示例: python -m indexer check --data data
+    """
+    from indexer.writing import check as do_check
+
+    d = data_dir(data)
+    drift = do_check(d)
+    click.echo(f"档案版本 {drift.archive_revision}，索引版本 {drift.index_revision}")
+    if drift.missing:
+        click.echo(f"索引缺少 {len(drift.missing)} 份通报：{' '.join(drift.missing[:10])}")
+    if drift.extra:
+        click.echo(f"索引多出 {len(drift.extra)} 份通报：{' '.join(drift.extra[:10])}")
+    if drift.stale_fingerprint:
+        click.echo("词典、分类、同义词表或索引结构已变更，需要重建")
+    if drift.ok:
+        click.echo("索引与档案一致")
+    else:
+        raise UserError(f"索引与档案不一致：请运行 python -m indexer sync --data {d}")
+
+
+@main.command()
+@click.option(
+    "--judgments",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="相似问题评测文件（默认 tests/data/judgments.json）。",
+)
+@click.option(
+    "--queries",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="检索评测文件（默认 tests/data/queries.json）。",
+)
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（默认也是 JSON）。")
+@click.option("--details", is_flag=True, help="同时输出每个查询的得分。")
+@_data
+def evaluate(
+    judgments: Path | None, queries: Path | None, as_json: bool, details: bool, data: str | None
+) -> None:
+    """Score similar problems (NDCG@10, p@1) and search (recall@20, p@5) on relevance files.
+
+    \b
+    示例: python -m indexer evaluate --judgments tests/data/judgments.json --json
+    """
+    from indexer.evaluate import DEFAULT_JUDGMENTS, DEFAULT_QUERIES
+    from indexer.evaluate import evaluate as do_evaluate
+    from indexer.searching import NoticeIndex
+
+    idx = NoticeIndex(data_dir(data), poll_interval=0)
+    summary, per_query = do_evaluate(
+        idx,
+        judgments or (DEFAULT_JUDGMENTS if DEFAULT_JUDGMENTS.exists() else None),
+        queries or (DEFAULT_QUERIES if DEFAULT_QUERIES.exists() else None),
+    )
+    if details:
+        summary = {**summary, "details": per_query}
+    _echo_json(summary)

@@ -1,0 +1,195 @@
+"""Turn a parsed query tree (``querying``) into a Whoosh query.
+
+Every word must occur literally (a phrase of its bigrams on the literal field); whole-word
+matches on the jieba fields add to the score; thesaurus alternatives are weaker optional
+matches; quoted phrases are never expanded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+from indexer import analysis, taxonomy
+from indexer.querying import And, Filter, Node, Not, Or, Word
+from indexer.thesaurus import load_thesaurus
+
+SYNONYM_BOOST = 0.5
+NARROWER_BOOST = 0.4
+LEVELS = {"中央", "省委", "市委", "区委", "县委", "其他"}
+
+
+@dataclass
+class Expansion:
+    term: str
+    alternative: str
+    relation: str  # "synonym" | "narrower"
+
+
+@dataclass
+class Compiled:
+    query: wq.Query | None
+    terms: list[str] = field(default_factory=list)  # literal strings to highlight
+    expansions: list[Expansion] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)  # what was ignored, for the user
+
+
+def literal_query(fieldname: str, text: str) -> wq.Query | None:
+    """Matches documents whose ``fieldname`` contains ``text`` literally."""
+    grams = analysis.query_bigrams(text)
+    if not grams:
+        return None
+    if len(grams) == 1:
+        g = grams[0]
+        return wq.Term(fieldname, g) if len(g) == 2 else wq.Prefix(fieldname, g)
+    return wq.Phrase(fieldname, grams)
+
+
+def _word_boost(text: str) -> wq.Query | None:
+    ws = [w for w, _, _ in analysis.words(text)]
+    if not ws:
+        return None
+    if len(ws) == 1:
+        return wq.Or([wq.Term("title_words", ws[0]), wq.Term("words", ws[0])])
+    return wq.Or([wq.Phrase("title_words", ws), wq.Phrase("words", ws)])
+
+
+def _year_range(value: str) -> tuple[int, int] | None:
+    m = re.fullmatch(r"\s*(\d{4})\s*(?:-|~|至|到)?\s*(\d{4})?\s*年?\s*", value)
+    if not m:
+        return None
+    a = int(m.group(1))
+    b = int(m.group(2)) if m.group(2) else a
+    return (min(a, b), max(a, b))
+
+
+def type_code(value: str) -> str | None:
+    """The code of a problem type given by code or by Chinese label."""
+    for t in taxonomy.load_types():
+        if value in (t.code, t.label):
+            return t.code
+    return None
+
+
+def filter_query(name: str, value: str, messages: list[str]) -> wq.Query | None:
+    """A field filter, from the query language or from a facet link."""
+    value = value.strip()
+    if not value:
+        return None
+    if name == "org":
+        lit = literal_query("org_lit", value)
+        parts = [wq.Term("organisation", value)] + ([lit] if lit else [])
+        return wq.Or(parts)
+    if name == "region":
+        parts = [wq.Term(f, value) for f in ("province", "city", "district")]
+        lit = literal_query("region_lit", value)
+        return wq.Or(parts + ([lit] if lit else []))
+    if name == "year":
+        rng = _year_range(value)
+        if rng is None:
+            messages.append(f"年份“{value}”格式无效（应为 2021 或 2020-2022），已忽略")
+            return None
+        return wq.NumericRange("year", rng[0], rng[1])
+    if name == "type":
+        code = type_code(value)
+        if code is None:
+            messages.append(f"没有名为“{value}”的问题类型")
+            return wq.NullQuery
+        return wq.Term("types", code)
+    if name == "inspector":
+        if value in LEVELS:
+            return wq.Term("inspector_level", value)
+        return literal_query("inspector_lit", value)
+    if name == "kind":
+        return wq.Term("inspection_kind", value)
+    messages.append(f"未知的筛选条件“{name}”，已忽略")
+    return None
+
+
+class _Compiler:
+    def __init__(self, expand: bool) -> None:
+        self.expand = expand
+        self.out = Compiled(None)
+        self.thesaurus = load_thesaurus() if expand else None
+
+    def word(self, w: Word) -> wq.Query | None:
+        must = literal_query("lit", w.text)
+        if must is None:
+            return None
+        self.out.terms.append(w.text)
+        alternatives: list[wq.Query] = [must]
+        if not w.quoted and self.thesaurus is not None:
+            for alt, relation in self.thesaurus.expand(w.text):
+                q = literal_query("lit", alt)
+                if q is None:
+                    continue
+                boost = SYNONYM_BOOST if relation == "synonym" else NARROWER_BOOST
+                alternatives.append(q.with_boost(boost))
+                self.out.terms.append(alt)
+                self.out.expansions.append(Expansion(w.text, alt, relation))
+        required = alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+        boost = _word_boost(w.text)
+        return wq.AndMaybe(required, boost) if boost is not None else required
+
+    def node(self, n: Node) -> wq.Query | None:
+        if isinstance(n, Word):
+            return self.word(n)
+        if isinstance(n, Filter):
+            return filter_query(n.name, n.value, self.out.messages)
+        if isinstance(n, Not):
+            inner = self._quiet(n.child)
+            return wq.Not(inner) if inner is not None else None
+        if isinstance(n, And):
+            return self.conj(n.children)
+        if isinstance(n, Or):
+            parts = []
+            for c in n.children:
+                q = self.node(c)
+                if isinstance(q, wq.Not):
+                    q = wq.AndNot(wq.Every(), q.query)
+                if q is not None:
+                    parts.append(q)
+            if not parts:
+                return None
+            return parts[0] if len(parts) == 1 else wq.Or(parts)
+        return None
+
+    def _quiet(self, n: Node) -> wq.Query | None:
+        """Compile a negated part: its words are neither highlighted nor expanded."""
+        saved_terms, saved_exp = list(self.out.terms), list(self.out.expansions)
+        thesaurus, self.thesaurus = self.thesaurus, None
+        try:
+            return self.node(n)
+        finally:
+            self.thesaurus = thesaurus
+            self.out.terms, self.out.expansions = saved_terms, saved_exp
+
+    def conj(self, children: list[Node]) -> wq.Query | None:
+        pos: list[wq.Query] = []
+        neg: list[wq.Query] = []
+        for c in children:
+            q = self.node(c)
+            if q is None:
+                continue
+            if isinstance(q, wq.Not):
+                neg.append(q.query)
+            else:
+                pos.append(q)
+        if not pos and not neg:
+            return None
+        base: wq.Query = wq.Every() if not pos else (pos[0] if len(pos) == 1 else wq.And(pos))
+        if neg:
+            return wq.AndNot(base, neg[0] if len(neg) == 1 else wq.Or(neg))
+        return base
+
+
+def compile_query(tree: Node | None, expand: bool = True) -> Compiled:
+    c = _Compiler(expand)
+    if tree is not None:
+        q = c.node(tree)
+        if isinstance(q, wq.Not):
+            q = wq.AndNot(wq.Every(), q.query)
+        c.out.query = q
+    return c.out

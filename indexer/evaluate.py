@@ -1,0 +1,121 @@
+"""Score search and similar problems against hand-made relevance files.
+
+Judgments: ``[{"query": "FILE#N", "relevant": {"FILE#N": grade}}]`` (3 = same concrete
+problem, 2 = same type, 1 = related). Queries: ``[{"query": "三重一大", "relevant":
+["FILE#N", ...]}]``. FILE is the base name of an ingested source file, N a problem's n.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from archive.store import Archive
+from indexer.errors import IndexerError
+from indexer.searching import NoticeIndex
+from indexer.similar import similar
+
+REPO_DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
+DEFAULT_JUDGMENTS = REPO_DATA / "judgments.json"
+DEFAULT_QUERIES = REPO_DATA / "queries.json"
+
+
+def _load(path: Path) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise IndexerError(f"无法读取 {path}：{exc.strerror}") from exc
+    except ValueError as exc:
+        raise IndexerError(f"{path} 不是有效的 JSON：{exc}") from exc
+    if not isinstance(data, list):
+        raise IndexerError(f"{path} 应为 JSON 数组")
+    return data
+
+
+class _Ids:
+    """FILE#N ↔ problem id, through the archive's source names."""
+
+    def __init__(self, data_dir: Path) -> None:
+        with Archive(data_dir) as a:
+            self.by_source = {s.source: s.id for s in a.summaries()}
+        self.by_id = {v: k for k, v in self.by_source.items()}
+
+    def problem_id(self, ref: str) -> str | None:
+        name, _, n = ref.rpartition("#")
+        nid = self.by_source.get(name)
+        return f"{nid}-{n}" if nid and n.isdigit() else None
+
+    def ref(self, problem_id: str) -> str:
+        nid, _, n = problem_id.rpartition("-")
+        return f"{self.by_id.get(nid, nid)}#{n}"
+
+
+def ndcg(grades: list[int], ideal: list[int], k: int = 10) -> float:
+    def dcg(gs: list[int]) -> float:
+        return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(gs[:k]))
+
+    best = dcg(sorted(ideal, reverse=True))
+    return dcg(grades) / best if best > 0 else 0.0
+
+
+def evaluate(
+    index: NoticeIndex,
+    judgments: Path | None = DEFAULT_JUDGMENTS,
+    queries: Path | None = DEFAULT_QUERIES,
+) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    """The summary the CLI prints, and per-query details for tuning."""
+    ids = _Ids(index.data_dir)
+    out: dict[str, Any] = {}
+    details: dict[str, list[dict[str, Any]]] = {"similar": [], "search": []}
+    if judgments is not None:
+        ndcgs, p1 = [], []
+        for j in _load(judgments):
+            pid = ids.problem_id(j["query"])
+            if pid is None:
+                continue
+            relevant = {k: int(v) for k, v in j.get("relevant", {}).items()}
+            hits = similar(index, pid, limit=10)
+            grades = [relevant.get(ids.ref(h.id), 0) for h in hits]
+            score = ndcg(grades, list(relevant.values()))
+            ndcgs.append(score)
+            p1.append(1.0 if grades and grades[0] >= 2 else 0.0)
+            details["similar"].append(
+                {
+                    "query": j["query"],
+                    "ndcg@10": round(score, 4),
+                    "top": [ids.ref(h.id) for h in hits[:3]],
+                }
+            )
+        n = len(ndcgs)
+        out["similar"] = {
+            "ndcg@10": round(sum(ndcgs) / n, 4) if n else 0.0,
+            "p@1": round(sum(p1) / n, 4) if n else 0.0,
+            "n": n,
+        }
+    if queries is not None:
+        recalls, p5 = [], []
+        for q in _load(queries):
+            relevant = {ref for ref in q.get("relevant", [])}
+            if not relevant:
+                continue
+            res = index.search(q["query"], kind="problem", per_page=20)
+            top = [ids.ref(h.id) for h in res.hits]
+            found = relevant & set(top)
+            recalls.append(len(found) / len(relevant))
+            p5.append(len(relevant & set(top[:5])) / min(5, len(relevant)))
+            details["search"].append(
+                {
+                    "query": q["query"],
+                    "recall@20": round(recalls[-1], 4),
+                    "missed": sorted(relevant - found),
+                }
+            )
+        n = len(recalls)
+        out["search"] = {
+            "recall@20": round(sum(recalls) / n, 4) if n else 0.0,
+            "p@5": round(sum(p5) / n, 4) if n else 0.0,
+            "n": n,
+        }
+    return out, details

@@ -1,0 +1,91 @@
+"""Highlighting on the literal stream, so marks agree with what matched.
+
+A term matches where its letters, digits and CJK characters occur in order with only
+punctuation or spaces between them; the mark covers that stretch of the original text.
+The whole text is scanned (no size cut-off) and everything is HTML-escaped, with
+``<mark>`` as the only markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from indexer.analysis import literal_chars
+
+SNIPPET_CHARS = 160
+
+
+def match_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+    """Merged (start, end) spans of ``text`` where any of ``terms`` occurs literally."""
+    stream = literal_chars(text)
+    if not stream:
+        return []
+    joined = "".join(c for c, _ in stream)
+    spans: list[tuple[int, int]] = []
+    for term in terms:
+        needle = "".join(c for c, _ in literal_chars(term))
+        if not needle:
+            continue
+        start = joined.find(needle)
+        while start >= 0:
+            end = start + len(needle) - 1
+            spans.append((stream[start][1], stream[end][1] + 1))
+            start = joined.find(needle, start + 1)
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def mark(text: str, spans: Sequence[tuple[int, int]], lo: int = 0, hi: int | None = None) -> str:
+    """``text[lo:hi]`` escaped, with ``spans`` wrapped in <mark>."""
+    hi = len(text) if hi is None else hi
+    out: list[str] = []
+    pos = lo
+    for a, b in spans:
+        if b <= lo or a >= hi:
+            continue
+        a, b = max(a, lo), min(b, hi)
+        out.append(escape(text[pos:a]))
+        out.append(f"<mark>{escape(text[a:b])}</mark>")
+        pos = b
+    out.append(escape(text[pos:hi]))
+    return "".join(out)
+
+
+def highlight(text: str, terms: Sequence[str]) -> str:
+    """The whole text, escaped, with every match marked."""
+    return mark(text, match_spans(text, terms))
+
+
+def snippet(text: str, terms: Sequence[str], size: int = SNIPPET_CHARS) -> str:
+    """A window of about ``size`` characters around the densest cluster of matches."""
+    text = text.strip()
+    spans = match_spans(text, terms)
+    if len(text) <= size:
+        return mark(text, spans)
+    if not spans:
+        return escape(text[:size]) + "…"
+    # The window start that covers the most matches.
+    best_start, best_count = spans[0][0], 0
+    j = 0
+    for i, (a, _) in enumerate(spans):
+        while j < len(spans) and spans[j][1] <= a + size:
+            j += 1
+        if j - i > best_count:
+            best_start, best_count = a, j - i
+    lo = max(0, best_start - size // 4)
+    # Start at a sentence or clause boundary when one is near.
+    for k in range(best_start, max(lo - 1, best_start - size // 3), -1):
+        if k > 0 and text[k - 1] in "。；;！？!?\n":
+            lo = k
+            break
+    hi = min(len(text), lo + size)
+    prefix = "…" if lo > 0 else ""
+    suffix = "…" if hi < len(text) else ""
+    return prefix + mark(text, spans, lo, hi).replace("\n", " ") + suffix

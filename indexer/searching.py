@@ -1,0 +1,260 @@
+"""The search API the web app and the CLI call.
+
+``NoticeIndex`` follows the archive: before a search it polls the archive revision (at most
+once per ``poll_interval``) and syncs the index when it moved, while other threads keep
+searching with the searcher they have.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import query as wq
+from whoosh import sorting
+
+from archive.store import DB_NAME, Archive
+from indexer import taxonomy
+from indexer.compiling import compile_query, filter_query
+from indexer.errors import IndexBusy, IndexMissing
+from indexer.highlight import match_spans, snippet
+from indexer.querying import parse
+from indexer.schema import FACETS
+from indexer.writing import State, fingerprint, index_dir, open_or_create, sync
+
+MAX_PER_PAGE = 100
+MAX_PAGE = 1000
+FILTER_NAMES = ("org", "region", "year", "type", "inspector", "kind")
+
+
+@dataclass
+class Hit:
+    id: str
+    kind: str
+    notice_id: str
+    organisation: str
+    title: str
+    notice_title: str
+    snippet: str
+    score: float
+    types: list[str]
+    type_labels: list[str]
+    n: int | None = None
+    number: str = ""
+    province: str | None = None
+    city: str | None = None
+    district: str | None = None
+    year: int | None = None
+    inspector: str = ""
+    published_date: str = ""
+    status: str = ""
+    measures: list[str] = field(default_factory=list)
+    expansions: list[str] = field(default_factory=list)  # thesaurus alternatives found here
+
+
+@dataclass
+class SearchResult:
+    query: str
+    kind: str
+    total: int
+    page: int
+    per_page: int
+    hits: list[Hit]
+    facets: dict[str, list[tuple[Any, int]]]
+    expansions: list[dict[str, str]]
+    messages: list[str]
+    seconds: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class NoticeIndex:
+    """Search over one data directory's archive; safe to share between threads."""
+
+    def __init__(self, data_dir: str | Path, poll_interval: float = 1.0) -> None:
+        self.data_dir = Path(data_dir)
+        self.poll_interval = poll_interval
+        self._checked = -1e9
+        self._sync_lock = threading.Lock()
+        self._local = threading.local()
+        self._ix = None
+
+    # -- freshness -------------------------------------------------------------------
+
+    def _archive_revision(self) -> int:
+        if not (self.data_dir / DB_NAME).exists():
+            raise IndexMissing(
+                f"数据目录 {self.data_dir} 中没有档案库：请先运行 python -m archive ingest"
+            )
+        with Archive(self.data_dir) as a:
+            return a.revision()
+
+    def refresh(self, force: bool = False) -> None:
+        """Sync the index when the archive changed since the last look."""
+        now = time.monotonic()
+        if not force and now - self._checked < self.poll_interval and self._ix is not None:
+            return
+        self._checked = now
+        revision = self._archive_revision()
+        state = State.read(index_dir(self.data_dir))
+        if state.revision != revision or state.fingerprint != fingerprint() or self._ix is None:
+            if self._sync_lock.acquire(blocking=self._ix is None):
+                try:
+                    sync(self.data_dir, timeout=30.0 if self._ix is None else 0.5)
+                except IndexBusy:
+                    pass  # another process is writing; keep the searcher we have
+                finally:
+                    self._sync_lock.release()
+        if self._ix is None or not Path(self._ix.storage.folder).exists():
+            self._ix = open_or_create(self.data_dir)
+
+    def searcher(self):
+        """This thread's searcher, reopened when the index has a newer generation."""
+        self.refresh()
+        s = getattr(self._local, "searcher", None)
+        ix = self._ix
+        if s is None or getattr(self._local, "ix", None) is not ix:
+            if s is not None:
+                s.close()
+            s = ix.searcher()
+            self._local.ix = ix
+        elif not s.up_to_date():
+            s = s.refresh()
+        self._local.searcher = s
+        return s
+
+    def close(self) -> None:
+        s = getattr(self._local, "searcher", None)
+        if s is not None:
+            s.close()
+            self._local.searcher = None
+
+    # -- search ----------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str = "",
+        kind: str = "problem",
+        filters: dict[str, str] | None = None,
+        sort: str = "relevance",
+        page: int = 1,
+        per_page: int = 20,
+    ) -> SearchResult:
+        """Search problems or notices; never raises on any query text."""
+        t0 = time.perf_counter()
+        if kind not in ("problem", "notice"):
+            raise ValueError(f"kind must be 'problem' or 'notice', not {kind!r}")
+        page = min(max(int(page), 1), MAX_PAGE)
+        per_page = min(max(int(per_page), 1), MAX_PER_PAGE)
+        compiled = compile_query(parse(query or ""))
+        messages = list(compiled.messages)
+        restrict: list[wq.Query] = [wq.Term("kind", kind)]
+        for name, value in (filters or {}).items():
+            if name not in FILTER_NAMES or value is None or str(value).strip() == "":
+                continue
+            fq = filter_query(name, str(value), messages)
+            if fq is not None:
+                restrict.append(fq)
+        q = compiled.query if compiled.query is not None else wq.Every()
+        if compiled.query is None and (query or "").strip() and not compiled.messages:
+            if not any(c.isalnum() for c in query):
+                messages.append("查询中没有可检索的文字")
+        browse = isinstance(q, wq.Every)
+        sortedby = None
+        if sort == "date" or browse:
+            sortedby = [sorting.FieldFacet("date", reverse=True), sorting.ScoreFacet()]
+        facets = {
+            name: sorting.FieldFacet(
+                name, allow_overlap=name in ("types", "inspection_kind"), maptype=sorting.Count
+            )
+            for name, _ in FACETS
+        }
+        s = self.searcher()
+        results = s.search(
+            q,
+            limit=page * per_page,
+            filter=wq.And(restrict),
+            sortedby=sortedby,
+            groupedby=facets,
+            terms=False,
+        )
+        total = len(results)
+        lo = (page - 1) * per_page
+        hits = [
+            self._hit(results[i], compiled.terms, compiled.expansions)
+            for i in range(lo, min(lo + per_page, results.scored_length()))
+        ]
+        facet_counts = {name: _counts(results.groups(name)) for name, _ in FACETS}
+        expansions = []
+        for e in compiled.expansions:
+            used = sum(1 for h in hits if e.alternative in h.expansions)
+            expansions.append({**asdict(e), "hits_on_page": used})
+        return SearchResult(
+            query=query or "",
+            kind=kind,
+            total=total,
+            page=page,
+            per_page=per_page,
+            hits=hits,
+            facets=facet_counts,
+            expansions=expansions,
+            messages=messages,
+            seconds=time.perf_counter() - t0,
+        )
+
+    def _hit(self, hit, terms: list[str], expansions) -> Hit:
+        f = hit.fields()
+        text = f.get("text", "")
+        found = [e.alternative for e in expansions if match_spans(text, [e.alternative])]
+        types = [t for t in (f.get("types") or "").split(",") if t]
+        return Hit(
+            id=f["id"],
+            kind=f["kind"],
+            notice_id=f["notice_id"],
+            organisation=f.get("organisation", ""),
+            title=f.get("title", ""),
+            notice_title=f.get("notice_title", ""),
+            snippet=snippet(text, terms),
+            score=round(float(hit.score or 0.0), 4),
+            types=types,
+            type_labels=[taxonomy.label(t) for t in types],
+            n=f.get("n"),
+            number=f.get("number", ""),
+            province=f.get("province"),
+            city=f.get("city"),
+            district=f.get("district"),
+            year=f.get("year"),
+            inspector=f.get("inspector", ""),
+            published_date=f.get("published_date", ""),
+            status=f.get("status", ""),
+            measures=list(f.get("measures") or []),
+            expansions=found,
+        )
+
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        """The stored fields of a notice or problem document."""
+        s = self.searcher()
+        return s.document(id=doc_id)
+
+
+def _counts(groups: dict[Any, int]) -> list[tuple[Any, int]]:
+    items = [(k, int(v)) for k, v in groups.items() if k not in (None, "")]
+    items.sort(key=lambda kv: (-kv[1], str(kv[0])))
+    return items
+
+
+_open: dict[Path, NoticeIndex] = {}
+_open_lock = threading.Lock()
+
+
+def open_index(data_dir: str | Path, poll_interval: float = 1.0) -> NoticeIndex:
+    """The process-wide ``NoticeIndex`` for a data directory."""
+    key = Path(data_dir).resolve()
+    with _open_lock:
+        if key not in _open:
+            _open[key] = NoticeIndex(key, poll_interval)
+        return _open[key]

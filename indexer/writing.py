@@ -1,0 +1,238 @@
+"""Keeping the index in step with the archive: full builds and incremental syncs.
+
+The index records the archive revision it reflects and a fingerprint of everything that
+shapes it (schema, analysis, dictionary, taxonomy, thesaurus). A sync applies the archive's
+change log since that revision; a changed fingerprint means a full rebuild.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+from whoosh.searching import Searcher
+
+from archive.errors import NotFound
+from archive.store import Archive
+from indexer import analysis, taxonomy, thesaurus
+from indexer.documents import documents
+from indexer.errors import IndexBusy, IndexDamaged
+from indexer.schema import make_schema, schema_fingerprint
+
+INDEX_DIR = "index"
+STATE_FILE = "state.json"
+WRITER_TIMEOUT = 60.0
+
+
+def fingerprint() -> str:
+    """Everything that shapes the index; a change means a full rebuild."""
+    h = hashlib.sha256(schema_fingerprint().encode())
+    h.update(analysis.USERDICT.read_bytes() if analysis.USERDICT.exists() else b"")
+    h.update(taxonomy.fingerprint().encode())
+    h.update(thesaurus.fingerprint().encode())
+    return h.hexdigest()[:16]
+
+
+@dataclass
+class State:
+    revision: int = -1
+    fingerprint: str = ""
+
+    @classmethod
+    def read(cls, index_dir: Path) -> State:
+        try:
+            d = json.loads((index_dir / STATE_FILE).read_text(encoding="utf-8"))
+            return cls(int(d["revision"]), str(d["fingerprint"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return cls()
+
+    def write(self, index_dir: Path) -> None:
+        tmp = index_dir / (STATE_FILE + ".tmp")
+        tmp.write_text(
+            json.dumps({"revision": self.revision, "fingerprint": self.fingerprint}),
+            encoding="utf-8",
+        )
+        os.replace(tmp, index_dir / STATE_FILE)
+
+
+@dataclass
+class SyncReport:
+    mode: str  # "build" | "sync" | "none"
+    revision: int
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def index_dir(data_dir: Path) -> Path:
+    return Path(data_dir) / INDEX_DIR
+
+
+def open_or_create(data_dir: Path):
+    """The Whoosh index in ``data_dir``, created empty when absent."""
+    d = index_dir(data_dir)
+    analysis.configure(Path(data_dir) / "cache")
+    if whoosh_index.exists_in(d):
+        try:
+            return whoosh_index.open_dir(d)
+        except Exception as exc:  # whoosh raises many kinds on damaged files
+            raise IndexDamaged(
+                f"索引文件损坏（{type(exc).__name__}）："
+                f"请运行 python -m indexer build --data {data_dir}"
+            ) from exc
+    d.mkdir(parents=True, exist_ok=True)
+    return whoosh_index.create_in(d, make_schema())
+
+
+def _writer(ix, timeout: float):
+    try:
+        return ix.writer(timeout=timeout)
+    except LockError as exc:
+        raise IndexBusy(f"索引正被另一个进程写入，等待 {timeout:g} 秒后仍未释放") from exc
+
+
+def build(
+    data_dir: Path,
+    progress: Callable[[Iterable[str]], Iterable[str]] | None = None,
+    timeout: float = WRITER_TIMEOUT,
+) -> SyncReport:
+    """Rebuild the index from the archive, replacing what was there."""
+    t0 = time.perf_counter()
+    data_dir = Path(data_dir)
+    d = index_dir(data_dir)
+    analysis.configure(data_dir / "cache")
+    with Archive(data_dir) as archive:
+        revision = archive.revision()
+        ids = archive.notice_ids()
+        tmp = d.with_name(INDEX_DIR + ".new")
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        tmp.mkdir(parents=True)
+        ix = whoosh_index.create_in(tmp, make_schema())
+        w = _writer(ix, timeout)
+        try:
+            for nid in progress(ids) if progress else ids:
+                try:
+                    stored = archive.notice(nid)
+                except NotFound:
+                    continue
+                for doc in documents(stored):
+                    w.add_document(**doc)
+            w.commit()
+        except BaseException:
+            w.cancel()
+            raise
+    State(revision, fingerprint()).write(tmp)
+    # Swap directories: readers holding the old files keep them until they reopen.
+    old = d.with_name(INDEX_DIR + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if d.exists():
+        os.replace(d, old)
+    os.replace(tmp, d)
+    shutil.rmtree(old, ignore_errors=True)
+    return SyncReport("build", revision, added=list(ids), seconds=time.perf_counter() - t0)
+
+
+def sync(data_dir: Path, timeout: float = WRITER_TIMEOUT) -> SyncReport:
+    """Bring the index up to the archive's revision (or rebuild when its shape changed)."""
+    t0 = time.perf_counter()
+    data_dir = Path(data_dir)
+    d = index_dir(data_dir)
+    state = State.read(d)
+    if not whoosh_index.exists_in(d) or state.fingerprint != fingerprint():
+        return build(data_dir, timeout=timeout)
+    with Archive(data_dir) as archive:
+        revision = archive.revision()
+        if revision == state.revision:
+            return SyncReport("none", revision)
+        ix = open_or_create(data_dir)
+        w = _writer(ix, timeout)
+        try:
+            # Re-read the state under the lock: another process may have synced meanwhile.
+            state = State.read(d)
+            revision = archive.revision()
+            changed: dict[str, str] = {}
+            if state.revision > revision:
+                state.revision = -1  # archive replaced: reconcile everything below
+            for _, nid, op in archive.changes_since(max(state.revision, 0)):
+                changed[nid] = op
+            if state.revision < 0:
+                changed = dict.fromkeys(archive.notice_ids(), "add")
+                with ix.searcher() as s:
+                    changed.update(dict.fromkeys(indexed_notice_ids(s) - set(changed), "remove"))
+            added, removed = [], []
+            present = set(archive.notice_ids()) if changed else set()
+            for nid, op in changed.items():
+                w.delete_by_term("notice_id", nid)
+                if op == "add" and nid in present:
+                    for doc in documents(archive.notice(nid)):
+                        w.add_document(**doc)
+                    added.append(nid)
+                else:
+                    removed.append(nid)
+            w.commit()
+        except BaseException:
+            w.cancel()
+            raise
+        State(revision, state.fingerprint).write(d)
+    return SyncReport("sync", revision, added, removed, time.perf_counter() - t0)
+
+
+def indexed_notice_ids(searcher: Searcher) -> set[str]:
+    """Ids of the notice documents in the index (live ones only), read from a column."""
+    out: set[str] = set()
+    for sub, _offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        column = reader.column_reader("notice_id")
+        for docnum in sub.document_numbers(kind="notice"):
+            out.add(column[docnum])
+    return out
+
+
+@dataclass
+class Drift:
+    archive_revision: int
+    index_revision: int
+    missing: list[str]  # in the archive, not in the index
+    extra: list[str]  # in the index, not in the archive
+    stale_fingerprint: bool
+
+    @property
+    def ok(self) -> bool:
+        return (
+            not self.missing
+            and not self.extra
+            and not self.stale_fingerprint
+            and self.archive_revision == self.index_revision
+        )
+
+
+def check(data_dir: Path) -> Drift:
+    """Compare the index with the archive without changing either."""
+    data_dir = Path(data_dir)
+    d = index_dir(data_dir)
+    state = State.read(d)
+    with Archive(data_dir) as archive:
+        revision = archive.revision()
+        in_archive = set(archive.notice_ids())
+    in_index: set[str] = set()
+    if whoosh_index.exists_in(d):
+        ix = open_or_create(data_dir)
+        with ix.searcher() as s:
+            in_index = indexed_notice_ids(s)
+    return Drift(
+        archive_revision=revision,
+        index_revision=state.revision,
+        missing=sorted(in_archive - in_index),
+        extra=sorted(in_index - in_archive),
+        stale_fingerprint=state.fingerprint != fingerprint(),
+    )
