@@ -68,7 +68,6 @@ def find_title(norm_lines: list[str], orig_lines: list[str]) -> tuple[str | None
             and TITLE_WORD_RE.search(b)
             and not TITLE_WORD_RE.search(a[-4:])
             and len(a) + len(b) <= 80
-            and (a.endswith("关于") or b.startswith(("关于", "巡察", "巡视")) or len(a) <= 24)
             and re.search(r"(巡察|巡视|整改)", a + b)
         ):
             return orig_lines[0] + orig_lines[1], 2

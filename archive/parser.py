@@ -18,6 +18,7 @@ from archive.dates import parse_date
 from archive.errors import RejectedFile
 from archive.header import find_title, read_header
 from archive.model import Notice, Problem, Section, SubProblem
+from archive.normalize import normalize
 from archive.outline import Document, Node, build_tree
 from archive.region import expand_abbreviation, infer_region
 from archive.stats import read_stats
@@ -36,7 +37,17 @@ CLOSING_LINE_RE = re.compile(
     r"(欢迎.{0,20}监督|意见建议|意见和建议|及时向我们反映|联系方式|联系电话|电子邮箱|邮政信箱|通信地址|来信地址)"
 )
 PARTY_PREFIX_RE = re.compile(r"^中国共产党|^中共")
-ORG_SUFFIXES = ("党工委", "工作委员会", "委员会", "党总支", "党支部", "党组", "党委")
+ORG_SUFFIXES = (
+    "总支部委员会",
+    "支部委员会",
+    "党工委",
+    "工作委员会",
+    "委员会",
+    "党总支",
+    "党支部",
+    "党组",
+    "党委",
+)
 
 
 @dataclass
@@ -48,6 +59,7 @@ class _Source:
     value: int
     spans: list[tuple[int, int]]
     chain: list[Node]
+    node: Node | None = None
 
 
 def clean_organisation(name: str | None) -> str | None:
@@ -128,7 +140,7 @@ def _problems_in(doc: Document, node: Node, chain: list[Node]) -> list[_Source]:
         plike = _problem_like(doc, c)
         deeper = any(_problem_like(doc, d) for d in c.walk() if d is not c)
         if plike and (not deeper or _substantial_own_body(doc, c)):
-            out.append(_Source(c.number, c.style, c.value, c.all_lines(), chain))
+            out.append(_Source(c.number, c.style, c.value, c.all_lines(), chain, c))
             continue
         sub = _problems_in(doc, c, chain + [c])
         if sub:
@@ -138,7 +150,7 @@ def _problems_in(doc: Document, node: Node, chain: list[Node]) -> list[_Source]:
         if paras:
             out.extend(paras)
         elif plike or (not c.children and _substantial_own_body(doc, c)):
-            out.append(_Source(c.number, c.style, c.value, c.all_lines(), chain))
+            out.append(_Source(c.number, c.style, c.value, c.all_lines(), chain, c))
     return out
 
 
@@ -177,6 +189,7 @@ def _read_problem(doc: Document, n: int, src: _Source) -> Problem:
                 for a, b in it.split_measures(norm[sa:sb], sub.rest[0], sub.rest[1])
             ]
             subproblems.append(SubProblem(s_title, orig[sa:sb], s_measures))
+    measures = [_strip_status(m) for m in measures]
     st_span = it.find_status(norm, labels)
     status = orig[st_span[0] : st_span[1]] if st_span else None
     chain = src.chain
@@ -191,6 +204,34 @@ def _read_problem(doc: Document, n: int, src: _Source) -> Problem:
         status=status,
         subproblems=subproblems,
     )
+
+
+NEXT_PARA_RE = re.compile(r"^(下一步|下步|今后|接下来)[,:，：]?")
+
+
+def _split_trailing_next_steps(doc: Document, root: Node) -> None:
+    """A 下一步… paragraph after the last item starts an unnumbered next-steps part."""
+    if not root.children:
+        return
+    last = root
+    while last.children:
+        last = last.children[-1]
+    if last is root:
+        return
+    for i, line in enumerate(last.body):
+        if NEXT_PARA_RE.match(doc.norm[line.start : line.end]):
+            node = Node("para", 0, "", line, line.start, body=last.body[i + 1 :], parent=root)
+            del last.body[i:]
+            root.children.append(node)
+            return
+
+
+def _strip_status(measure: str) -> str:
+    """A trailing (已完成)-style marker is the status, not part of the measure."""
+    m = it.STATUS_BRACKET_RE.search(normalize(measure))
+    if m and not normalize(measure)[m.end() :].strip(" 。;,"):
+        return measure[: m.start()].rstrip(" 。;,，；")
+    return measure
 
 
 def _closing_start(doc: Document, first: int) -> int:
@@ -268,15 +309,16 @@ def parse_text(text: str, *, source: str = "", meta: Mapping[str, str] | None = 
     )
     warnings.extend(head.warnings)
 
-    sections: list[Section] = []
-    problem_sections: list[Node] = []
+    _split_trailing_next_steps(doc, root)
+    kinds = [_section_kind(doc, node) for node in root.children]
+    # An unclassified part before the first problems is how the work was organised.
+    if "problems" in kinds:
+        first = kinds.index("problems")
+        kinds = ["organisation" if k == "other" and i < first else k for i, k in enumerate(kinds)]
+    problem_sections = [n for n, k in zip(root.children, kinds, strict=True) if k == "problems"]
     stats_spans = list(header_spans)
-    for node in root.children:
-        kind = _section_kind(doc, node)
-        sections.append(Section(node.number, _heading_text(doc, node), kind))
-        if kind == "problems":
-            problem_sections.append(node)
-        elif kind == "organisation":
+    for node, kind in zip(root.children, kinds, strict=True):
+        if kind == "organisation":
             stats_spans.extend(node.all_lines())
     if len(problem_sections) == 1 and problem_sections[0].style == "cn":
         sources = _problems_in(doc, problem_sections[0], [])
@@ -287,7 +329,13 @@ def parse_text(text: str, *, source: str = "", meta: Mapping[str, str] | None = 
             if sub:
                 sources.extend(sub)
             else:
-                sources.append(_Source(s.number, s.style, s.value, s.all_lines(), []))
+                sources.append(_Source(s.number, s.style, s.value, s.all_lines(), [], s))
+    item_nodes = {id(src.node) for src in sources if src.node is not None}
+    sections = [
+        Section(node.number, _heading_text(doc, node), kind)
+        for node, kind in zip(root.children, kinds, strict=True)
+        if node.style != "para" and id(node) not in item_nodes
+    ]
     problems = [_read_problem(doc, i + 1, src) for i, src in enumerate(sources)]
 
     reason = _reject_reason(doc.norm, problems)

@@ -23,6 +23,7 @@ NOUN_FIRST_RE = re.compile(
 LABEL_FIRST_RE = re.compile(
     r"([\u4e00-\u9fa5、“”\"]{2,20}?)(?:为|达到|达|共计|共|累计|合计)?" + _NUM + _UNIT
 )
+COUNTERS = ("个", "项", "条", "件", "次", "场", "份", "家", "起")
 LABEL_WORDS = (
     "制度",
     "问题",
@@ -72,6 +73,9 @@ def read_stats(norm: str, orig: str) -> list[Stat]:
         taken.append((m.start(), m.end()))
     for m in LABEL_FIRST_RE.finditer(norm):
         if any(a <= m.start(2) < b for a, b in taken):
+            continue
+        # "四个意识", "6次召开": the count belongs to the noun after it, not to a label.
+        if m.group(3) in COUNTERS and m.end() < len(norm) and "\u4e00" <= norm[m.end()] <= "\u9fa5":
             continue
         raw = re.split(r"[,;:。()]", m.group(1))[-1].lstrip("、")
         label = re.sub(r"^(其中|目前|现已|累计|共|已)", "", raw)
