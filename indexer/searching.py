@@ -219,7 +219,7 @@ class NoticeIndex:
             title=f.get("title", ""),
             notice_title=f.get("notice_title", ""),
             snippet=snippet(text, terms),
-            score=round(float(hit.score or 0.0), 4),
+            score=_score(hit.score),
             types=types,
             type_labels=[taxonomy.label(t) for t in types],
             n=f.get("n"),
@@ -239,6 +239,16 @@ class NoticeIndex:
         """The stored fields of a notice or problem document."""
         s = self.searcher()
         return s.document(id=doc_id)
+
+
+def _score(value: Any) -> float:
+    """The relevance score; with a date sort Whoosh gives the sort key instead."""
+    if isinstance(value, tuple):
+        value = next((v for v in reversed(value) if isinstance(v, int | float)), 0.0)
+    try:
+        return round(abs(float(value or 0.0)), 4)
+    except (TypeError, ValueError):
+        return 0.0
 
 
 def _counts(groups: dict[Any, int]) -> list[tuple[Any, int]]:

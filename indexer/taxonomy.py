@@ -1,0 +1,201 @@
+"""Problem types: which recurring kinds of problem an item of a notice is about.
+
+The types and their trigger terms are data (``data/problem_types.tsv``) so a domain
+expert can tune them. Tagging looks at what the problem *is*, never at how it was
+fixed: measures mention 学习, 制度, 监督 in every item and would tag everything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from archive.model import Problem
+from archive.normalize import normalize
+from indexer.domain import DATA_DIR, DataFileError, PathLike, content_lines, file_fingerprint
+from indexer.domain import resolve as _resolve
+
+TYPES_FILE = DATA_DIR / "problem_types.tsv"
+REGEX_PREFIX = "re:"
+
+_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class ProblemType:
+    """One row of the taxonomy: plain terms match as substrings, ``re:`` terms as regexes."""
+
+    code: str
+    label: str
+    terms: tuple[str, ...]
+    exclude: tuple[str, ...] = ()
+    _match: tuple[str | re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
+    _veto: tuple[str | re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
+
+    def matches(self, folded: str) -> bool:
+        """Whether width-folded ``folded`` triggers this type and no exclude term vetoes it."""
+        return _any(self._match, folded) and not _any(self._veto, folded)
+
+
+def _any(patterns: Sequence[str | re.Pattern[str]], text: str) -> bool:
+    for p in patterns:
+        if (p in text) if isinstance(p, str) else p.search(text):
+            return True
+    return False
+
+
+def split_terms(cell: str) -> list[str]:
+    """Split on ``|`` outside brackets, so ``re:`` terms may use ``(?:a|b)`` inside."""
+    terms, depth, start, i = [], 0, 0, 0
+    while i < len(cell):
+        c = cell[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth = max(0, depth - 1)
+        elif c == "|" and depth == 0:
+            terms.append(cell[start:i].strip())
+            start = i + 1
+        i += 1
+    terms.append(cell[start:].strip())
+    return terms
+
+
+def _compile(path: Path, n: int, cell: str, column: str) -> tuple[str | re.Pattern[str], ...]:
+    if not cell.strip():
+        return ()
+    out: list[str | re.Pattern[str]] = []
+    for term in split_terms(cell):
+        if not term:
+            raise DataFileError(path, n, f"{column} 列有空词（多余的“|”？）")
+        if term.startswith(REGEX_PREFIX):
+            pattern = term[len(REGEX_PREFIX) :]
+            if normalize(pattern) != pattern:
+                raise DataFileError(
+                    path, n, f"正则 {pattern!r} 含全角字符；文本已折叠为半角，请改写为半角"
+                )
+            try:
+                out.append(re.compile(pattern))
+            except re.error as e:
+                raise DataFileError(path, n, f"正则 {pattern!r} 有误：{e}") from None
+        else:
+            out.append(normalize(term))
+    return tuple(out)
+
+
+@cache
+def _load(path: Path) -> tuple[ProblemType, ...]:
+    types: list[ProblemType] = []
+    seen: dict[str, int] = {}
+    for n, line in content_lines(path):
+        cols = [c.strip() for c in line.split("\t")]
+        if cols[0] == "code" and not types and not seen:
+            continue  # header row
+        if len(cols) not in (3, 4):
+            raise DataFileError(path, n, f"应有 3 或 4 列（用 Tab 分隔），实际 {len(cols)} 列")
+        code, label, terms = cols[:3]
+        exclude = cols[3] if len(cols) == 4 else ""
+        if not _CODE.match(code):
+            raise DataFileError(path, n, f"代码须为小写字母、数字和下划线：{code!r}")
+        if code in seen:
+            raise DataFileError(path, n, f"代码 {code} 与第 {seen[code]} 行重复")
+        if not label:
+            raise DataFileError(path, n, f"{code} 缺少中文名称")
+        match = _compile(path, n, terms, "terms")
+        if not match:
+            raise DataFileError(path, n, f"{code} 没有触发词")
+        seen[code] = n
+        types.append(
+            ProblemType(
+                code=code,
+                label=label,
+                terms=tuple(split_terms(terms)),
+                exclude=tuple(split_terms(exclude)) if exclude else (),
+                _match=match,
+                _veto=_compile(path, n, exclude, "exclude"),
+            )
+        )
+    if not types:
+        raise DataFileError(path, 0, "没有任何问题类型")
+    return tuple(types)
+
+
+def load_types(path: PathLike | None = None) -> list[ProblemType]:
+    """The taxonomy in file order (read once per path per process)."""
+    return list(_load(_resolve(path, TYPES_FILE)))
+
+
+def label(code: str, types: Sequence[ProblemType] | None = None) -> str:
+    """The Chinese name of a type; an unknown code is shown as is."""
+    for t in load_types() if types is None else types:
+        if t.code == code:
+            return t.label
+    return code
+
+
+def fingerprint(path: PathLike | None = None) -> str:
+    """SHA-256 of the taxonomy file: tags in the index are stale when it changes."""
+    return file_fingerprint(_resolve(path, TYPES_FILE))
+
+
+_SENTENCE_END = re.compile(r"[。!?;\n]")
+_LEAD = re.compile(r"^\s*(?:针对|关于|对于)(.+?)问题")
+_LABELLED = re.compile(r"^[ \t]*(?:反馈问题|存在问题|问题表现|问题)[ \t]*:[ \t]*(.+)$", re.M)
+
+
+def statement(text: str) -> str:
+    """The part of an item's text that states the problem, folded.
+
+    That is the first sentence, cut after its ``针对/关于…问题`` when it has one (what
+    follows is already a measure), plus a labelled ``问题：`` line when there is one.
+    """
+    folded = normalize(text).strip()
+    end = _SENTENCE_END.search(folded)
+    first = folded[: end.start()] if end else folded
+    lead = _LEAD.match(first)
+    parts = [lead.group(0) if lead else first]
+    parts.extend(m.group(1) for m in _LABELLED.finditer(folded))
+    return "\n".join(parts)
+
+
+def tag(
+    title: str,
+    text: str = "",
+    category: str = "",
+    subcategory: str = "",
+    subtitles: Sequence[str] = (),
+    *,
+    types: Sequence[ProblemType] | None = None,
+) -> list[str]:
+    """Type codes of a problem, in file order.
+
+    The problem's own words (title, sub-problem titles, statement) decide. Only when
+    they match no type do the headings speak: first the sub-category, then the
+    category — a heading covers many items, so it must not outvote an item's words.
+    """
+    types = load_types() if types is None else types
+    own = "\n".join([normalize(title), *(normalize(s) for s in subtitles), statement(text)])
+    for scope in (own, normalize(subcategory), normalize(category)):
+        if scope.strip():
+            codes = [t.code for t in types if t.matches(scope)]
+            if codes:
+                return codes
+    return []
+
+
+def tag_problem(problem: Problem, types: Sequence[ProblemType] | None = None) -> list[str]:
+    """``tag`` applied to a parsed problem."""
+    return tag(
+        problem.title,
+        problem.text,
+        category=problem.category or "",
+        subcategory=problem.subcategory or "",
+        subtitles=[s.title for s in problem.subproblems],
+        types=types,
+    )
