@@ -81,14 +81,17 @@ def build(data: str | None) -> None:
     d = data_dir(data)
     with Archive(d) as a:
         total = len(a.notice_ids())
-    with click.progressbar(length=total, label="建立索引", file=sys.stderr) as bar:
+    if sys.stderr.isatty():
+        with click.progressbar(length=total, label="建立索引", file=sys.stderr) as bar:
 
-        def progress(ids):
-            for nid in ids:
-                yield nid
-                bar.update(1)
+            def progress(ids):
+                for nid in ids:
+                    yield nid
+                    bar.update(1)
 
-        report = do_build(d, progress=progress)
+            report = do_build(d, progress=progress)
+    else:
+        report = do_build(d)
     click.echo(
         f"已建立索引：{len(report.added)} 份通报，档案版本 {report.revision}，"
         f"用时 {report.seconds:.1f} 秒"

@@ -8,6 +8,7 @@ from typing import Any
 from archive.model import Notice, Problem
 from archive.store import StoredNotice
 from indexer import taxonomy
+from indexer.features import features
 
 # Inspector level as users filter by it; the written word maps onto the usual five levels.
 _LEVELS = [
@@ -123,6 +124,7 @@ def documents(stored: StoredNotice) -> list[dict[str, Any]]:
         )
         if types:
             doc["types"] = ",".join(types)
+        doc["sim"] = " ".join(features(p.title, [s.title for s in p.subproblems], types))
         problem_docs.append(doc)
     notice_doc = dict(common)
     title = n.title or n.organisation or stored.source

@@ -5,11 +5,12 @@ Every field a result page shows is stored, so a page needs no archive query.
 
 from __future__ import annotations
 
+from whoosh import scoring
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from indexer.analysis import ANALYSIS_VERSION, literal_analyzer, word_analyzer
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 # Facets shown to users, in display order: (field, Chinese label).
 FACETS: list[tuple[str, str]] = [
@@ -63,7 +64,14 @@ def make_schema() -> Schema:
         inspection_kind=KEYWORD(stored=True, commas=True),
         types=KEYWORD(stored=True, commas=True),
         date=ID(stored=True, sortable=True),  # for sorting by date: published, else feedback
+        # Similar problems: discrete features scored by idf (see features.py).
+        sim=KEYWORD(scorable=True, lowercase=False),
     )
+
+
+def weighting() -> scoring.WeightingModel:
+    """BM25F for text; idf alone for the similarity features."""
+    return scoring.MultiWeighting(scoring.BM25F(), sim=scoring.TF_IDF())
 
 
 def schema_fingerprint() -> str:

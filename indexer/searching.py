@@ -22,7 +22,7 @@ from indexer.compiling import compile_query, filter_query
 from indexer.errors import IndexBusy, IndexMissing
 from indexer.highlight import match_spans, snippet
 from indexer.querying import parse
-from indexer.schema import FACETS
+from indexer.schema import FACETS, weighting
 from indexer.writing import State, fingerprint, index_dir, open_or_create, sync
 
 MAX_PER_PAGE = 100
@@ -120,7 +120,7 @@ class NoticeIndex:
         if s is None or getattr(self._local, "ix", None) is not ix:
             if s is not None:
                 s.close()
-            s = ix.searcher()
+            s = ix.searcher(weighting=weighting())
             self._local.ix = ix
         elif not s.up_to_date():
             s = s.refresh()

@@ -1,9 +1,8 @@
-"""Similar problems in other notices.
+"""Similar problems in other notices: a weighted overlap of features (see ``features``).
 
-A problem's key terms are the jieba words of its title (and sub-problem titles) minus the
-genre's boilerplate; its problem types and the thesaurus alternatives of its key terms add
-weaker evidence. The query runs over the title and body word fields of problems from other
-notices, titles counting most.
+Shared problem types count most, then shared title words (rare ones more than common
+ones), their thesaurus alternatives, and shared title bigrams; problems of the same
+notice are masked out.
 """
 
 from __future__ import annotations
@@ -14,15 +13,11 @@ from typing import Any
 from whoosh import query as wq
 
 from archive.errors import NotFound
-from indexer import analysis, taxonomy
+from indexer import taxonomy
+from indexer.features import features, query_features
 from indexer.searching import NoticeIndex
-from indexer.thesaurus import load_boilerplate, load_thesaurus
 
-TITLE_BOOST = 3.0
-BODY_BOOST = 0.6
-TYPE_BOOST = 2.0
-THESAURUS_BOOST = 0.5
-MAX_TERMS = 12
+BODY_BOOST = 0.5  # the words also in a problem's text and measures: weak, related evidence
 
 
 @dataclass
@@ -50,15 +45,8 @@ class SimilarHit:
 
 
 def key_terms(title: str, subtitles: list[str] | tuple[str, ...] = ()) -> list[str]:
-    """The words that say what a problem is about, in order, without boilerplate."""
-    boiler = load_boilerplate()
-    out: list[str] = []
-    for text in (title, *subtitles):
-        for w, _, _ in analysis.words(text):
-            if len(w) < 2 or w in boiler or w.isdigit() or w in out:
-                continue
-            out.append(w)
-    return out[:MAX_TERMS]
+    """The words that say what a problem is about (for explaining a match)."""
+    return [f[2:] for f in features(title, subtitles) if f.startswith("W:")]
 
 
 def similar(index: NoticeIndex, problem_id: str, limit: int = 10) -> list[SimilarHit]:
@@ -68,22 +56,13 @@ def similar(index: NoticeIndex, problem_id: str, limit: int = 10) -> list[Simila
     if doc is None or doc.get("kind") != "problem":
         raise NotFound(f"没有编号为 {problem_id} 的问题")
     subtitles = [sp["title"] for sp in doc.get("subproblems") or []]
-    terms = key_terms(doc.get("title", ""), subtitles)
     types = [t for t in (doc.get("types") or "").split(",") if t]
-    parts: list[wq.Query] = []
-    for t in terms:
-        parts.append(wq.Term("title_words", t, boost=TITLE_BOOST))
-        parts.append(wq.Term("words", t, boost=BODY_BOOST))
-    thes = load_thesaurus()
-    for t in terms:
-        for alt, _rel in thes.expand(t):
-            for w, _, _ in analysis.words(alt):
-                if len(w) >= 2 and w not in terms:
-                    parts.append(wq.Term("title_words", w, boost=THESAURUS_BOOST))
-    for ty in types:
-        parts.append(wq.Term("types", ty, boost=TYPE_BOOST))
-    if not parts:
+    wanted = query_features(doc.get("title", ""), subtitles, types)
+    if not wanted:
         return []
+    terms = [f[2:] for f, _ in wanted if f.startswith("W:")]
+    parts = [wq.Term("sim", f, boost=b) for f, b in wanted]
+    parts += [wq.Term("words", t, boost=BODY_BOOST) for t in terms]
     results = s.search(
         wq.Or(parts),
         limit=max(1, min(int(limit), 100)),
@@ -95,7 +74,7 @@ def similar(index: NoticeIndex, problem_id: str, limit: int = 10) -> list[Simila
     for hit in results:
         f = hit.fields()
         htypes = [t for t in (f.get("types") or "").split(",") if t]
-        title_words = {w for w, _, _ in analysis.words(f.get("title", ""))}
+        their = set(key_terms(f.get("title", ""), [x["title"] for x in f.get("subproblems") or []]))
         hits.append(
             SimilarHit(
                 id=f["id"],
@@ -107,7 +86,7 @@ def similar(index: NoticeIndex, problem_id: str, limit: int = 10) -> list[Simila
                 types=htypes,
                 type_labels=[taxonomy.label(t) for t in htypes],
                 shared_types=[t for t in htypes if t in types],
-                shared_terms=[t for t in terms if t in title_words],
+                shared_terms=[t for t in terms if t in their],
                 n=f.get("n"),
                 number=f.get("number", ""),
                 province=f.get("province"),

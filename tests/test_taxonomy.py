@@ -149,7 +149,7 @@ EXPECTED_TEXT: dict[str, str] = {
         11: rural_revitalization                 # 产业帮扶
     """,
     "i_hospital_no_sections": """
-        1: political_building                    # 党委领导下的院长负责制
+        1: political_building collective_decision # 党委领导下的院长负责制
         2: sector_conduct                        # 医疗收费管理
         3: procurement                           # 药品耗材采购监管
         4: sector_conduct                        # 医德医风
@@ -186,7 +186,7 @@ EXPECTED_TEXT: dict[str, str] = {
     """,
     "s1_hospital": """
         1: theory_study                          # 第一议题
-        2: political_building                    # 党委领导下的院长负责制
+        2: political_building collective_decision # 党委领导下的院长负责制
         3: medical_insurance                     # 医保基金使用
         4: integrity_risk procurement            # 医药购销廉政风险防控
         5: sector_conduct                        # 医德医风
@@ -215,7 +215,7 @@ EXPECTED_TEXT: dict[str, str] = {
         2: decision_implementation               # 网格化管理（大标题：上级决策部署）
         3: land_compensation                     # 征地拆迁补偿资金
         4: collective_decision                   # 党工委议事规则
-        5: village_affairs                       # 社区集体三资
+        5: assets_property village_affairs       # 社区集体三资
         6: official_cars                         # 公务用车
         7: finance                               # 经费支付审批
         8: engineering_projects bidding contracts  # 工程项目招投标和合同

@@ -1,0 +1,81 @@
+"""What a problem is about, as discrete features for finding similar problems.
+
+Features are the problem's types (``T:``), the jieba search-mode words of its title and
+sub-problem titles (``W:``) and the title's character bigrams (``B:``), genre boilerplate
+removed. They are indexed in one field scored by idf alone, so similarity is a weighted
+overlap: a rare shared word counts more than a common one, a shared type most of all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+from indexer import analysis
+from indexer.thesaurus import load_boilerplate, load_thesaurus
+
+TYPE_BOOST = 6.0
+WORD_BOOST = 1.0
+SYNONYM_BOOST = 0.7
+BIGRAM_BOOST = 0.5
+
+
+@cache
+def _boiler_bigrams() -> frozenset[str]:
+    grams: set[str] = set()
+    for w in load_boilerplate():
+        grams.update(analysis.query_bigrams(w) if len(w) >= 2 else [])
+    return frozenset(grams)
+
+
+def _words(text: str) -> list[str]:
+    boiler = load_boilerplate()
+    out: list[str] = []
+    for w in analysis.tokenizer().cut_for_search(analysis.fold(text), HMM=True):
+        w = w.strip()
+        if len(w) < 2 or w in boiler or w.isdigit() or not all(c.isalnum() for c in w):
+            continue
+        if w not in out:
+            out.append(w)
+    return out
+
+
+def _bigrams(text: str) -> list[str]:
+    boiler = _boiler_bigrams()
+    out: list[str] = []
+    for g in analysis.query_bigrams(text):
+        if len(g) == 2 and g not in boiler and not g.isdigit() and g not in out:
+            out.append(g)
+    return out
+
+
+def features(title: str, subtitles: Sequence[str] = (), types: Sequence[str] = ()) -> list[str]:
+    """The indexed features of a problem, in a stable order."""
+    out = [f"T:{t}" for t in types]
+    for text in (title, *subtitles):
+        out += [f"W:{w}" for w in _words(text)]
+        out += [f"B:{g}" for g in _bigrams(text)]
+    seen: set[str] = set()
+    return [f for f in out if not (f in seen or seen.add(f))]
+
+
+def query_features(
+    title: str, subtitles: Sequence[str] = (), types: Sequence[str] = ()
+) -> list[tuple[str, float]]:
+    """Features to look for, with boosts; thesaurus alternatives of the words added weaker."""
+    feats = features(title, subtitles, types)
+    out: list[tuple[str, float]] = []
+    # A problem's types share one type weight: a secondary type must not outweigh words.
+    boost = {"T": TYPE_BOOST / max(1, len(types)) ** 0.5, "W": WORD_BOOST, "B": BIGRAM_BOOST}
+    for f in feats:
+        out.append((f, boost[f[0]]))
+    words = [f[2:] for f in feats if f.startswith("W:")]
+    thes = load_thesaurus()
+    have = set(feats)
+    for w in words:
+        for alt, _rel in thes.expand(w):
+            for a in _words(alt):
+                if f"W:{a}" not in have:
+                    have.add(f"W:{a}")
+                    out.append((f"W:{a}", SYNONYM_BOOST))
+    return out
