@@ -11,13 +11,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 
-from indexer import analysis
+from indexer import analysis, taxonomy
+from indexer.domain import load_userdict_words
 from indexer.thesaurus import load_boilerplate, load_thesaurus
 
 TYPE_BOOST = 6.0
 WORD_BOOST = 1.0
 SYNONYM_BOOST = 0.7
 BIGRAM_BOOST = 0.5
+BODY_TERM_BOOST = 0.5
+MENTIONED_TYPE_BOOST = 0.5
 
 
 @cache
@@ -59,10 +62,25 @@ def features(title: str, subtitles: Sequence[str] = (), types: Sequence[str] = (
     return [f for f in out if not (f in seen or seen.add(f))]
 
 
+@cache
+def _domain_terms() -> tuple[str, ...]:
+    return tuple(sorted({analysis.fold(w) for w in load_userdict_words()}, key=len, reverse=True))
+
+
+def body_terms(text: str) -> list[str]:
+    """Domain terms (the segmentation dictionary's) a problem's text mentions."""
+    folded = analysis.fold(text)
+    return [w for w in _domain_terms() if len(w) >= 3 and w in folded]
+
+
 def query_features(
-    title: str, subtitles: Sequence[str] = (), types: Sequence[str] = ()
+    title: str, subtitles: Sequence[str] = (), types: Sequence[str] = (), body: str = ""
 ) -> list[tuple[str, float]]:
-    """Features to look for, with boosts; thesaurus alternatives of the words added weaker."""
+    """Features to look for, with boosts.
+
+    Thesaurus alternatives of the title words and domain terms named only in the body
+    (三会一课 in the measures of a 基层党建 problem) are added as weaker evidence.
+    """
     feats = features(title, subtitles, types)
     out: list[tuple[str, float]] = []
     # A problem's types share one type weight: a secondary type must not outweigh words.
@@ -78,4 +96,14 @@ def query_features(
                 if f"W:{a}" not in have:
                     have.add(f"W:{a}")
                     out.append((f"W:{a}", SYNONYM_BOOST))
+    for w in body_terms(body):
+        if f"W:{w}" not in have:
+            have.add(f"W:{w}")
+            out.append((f"W:{w}", BODY_TERM_BOOST))
+    # Types the measures touch on (三会一课 in a 基层党建 problem): weaker than its own types.
+    if body:
+        for t in taxonomy.tag(body):
+            if f"T:{t}" not in have:
+                have.add(f"T:{t}")
+                out.append((f"T:{t}", MENTIONED_TYPE_BOOST))
     return out

@@ -57,7 +57,7 @@ def similar(index: NoticeIndex, problem_id: str, limit: int = 10) -> list[Simila
         raise NotFound(f"没有编号为 {problem_id} 的问题")
     subtitles = [sp["title"] for sp in doc.get("subproblems") or []]
     types = [t for t in (doc.get("types") or "").split(",") if t]
-    wanted = query_features(doc.get("title", ""), subtitles, types)
+    wanted = query_features(doc.get("title", ""), subtitles, types, body=doc.get("text", ""))
     if not wanted:
         return []
     terms = [f[2:] for f, _ in wanted if f.startswith("W:")]

@@ -72,6 +72,11 @@ class SyncReport:
     seconds: float = 0.0
 
 
+def has_index(d: Path) -> bool:
+    """Whether index files are there (without reading them: they may be damaged)."""
+    return d.is_dir() and any(d.glob("_MAIN_*.toc"))
+
+
 def index_dir(data_dir: Path) -> Path:
     return Path(data_dir) / INDEX_DIR
 
@@ -80,7 +85,7 @@ def open_or_create(data_dir: Path):
     """The Whoosh index in ``data_dir``, created empty when absent."""
     d = index_dir(data_dir)
     analysis.configure(Path(data_dir) / "cache")
-    if whoosh_index.exists_in(d):
+    if has_index(d):
         try:
             return whoosh_index.open_dir(d)
         except Exception as exc:  # whoosh raises many kinds on damaged files
@@ -148,13 +153,16 @@ def sync(data_dir: Path, timeout: float = WRITER_TIMEOUT) -> SyncReport:
     data_dir = Path(data_dir)
     d = index_dir(data_dir)
     state = State.read(d)
-    if not whoosh_index.exists_in(d) or state.fingerprint != fingerprint():
+    if not has_index(d) or state.fingerprint != fingerprint():
         return build(data_dir, timeout=timeout)
+    try:
+        ix = open_or_create(data_dir)
+    except IndexDamaged:
+        return build(data_dir, timeout=timeout)  # damaged files: rebuild from the archive
     with Archive(data_dir) as archive:
         revision = archive.revision()
         if revision == state.revision:
             return SyncReport("none", revision)
-        ix = open_or_create(data_dir)
         w = _writer(ix, timeout)
         try:
             # Re-read the state under the lock: another process may have synced meanwhile.
@@ -225,7 +233,7 @@ def check(data_dir: Path) -> Drift:
         revision = archive.revision()
         in_archive = set(archive.notice_ids())
     in_index: set[str] = set()
-    if whoosh_index.exists_in(d):
+    if has_index(d):
         ix = open_or_create(data_dir)
         with ix.searcher() as s:
             in_index = indexed_notice_ids(s)

@@ -1,0 +1,144 @@
+"""The indexer's command line, run as real processes on a real archive and index."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from indexer.cli import main
+from indexer.writing import STATE_FILE, State, index_dir, sync
+
+REPO = Path(__file__).resolve().parents[1]
+COMMANDS = ["build", "sync", "search", "similar", "check", "evaluate"]
+
+
+def run(data: Path, *args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, NOTICES_DATA=str(data), PYTHONUTF8="1")
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+        check=check,
+    )
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory) -> Path:
+    """The seeds and every test notice, archived and indexed."""
+    d = tmp_path_factory.mktemp("idx") / "data"
+    run(d, "-m", "archive", "ingest", "--data", str(d), "seeds", "tests/data/notices", check=True)
+    run(d, "-m", "indexer", "build", "--data", str(d), check=True)
+    return d
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example_and_is_in_the_readme(command):
+    result = CliRunner().invoke(main, [command, "--help"])
+    assert result.exit_code == 0
+    assert "示例: python -m indexer " + command in result.output
+    assert "--data" in result.output
+    assert f"python -m indexer {command}" in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_evaluate_meets_the_quality_bars(full):
+    out = run(full, "-m", "indexer", "evaluate", "--data", str(full), "--json", check=True)
+    scores = json.loads(out.stdout)
+    assert set(scores) == {"similar", "search"}
+    assert set(scores["similar"]) == {"ndcg@10", "p@1", "n"}
+    assert set(scores["search"]) == {"recall@20", "p@5", "n"}
+    assert scores["similar"]["n"] >= 30 and scores["search"]["n"] >= 25
+    assert scores["similar"]["ndcg@10"] >= 0.85
+    assert scores["similar"]["p@1"] >= 0.9
+    assert scores["search"]["recall@20"] >= 0.9
+
+
+def test_similar_on_the_seeds_examples(tmp_path):
+    d = tmp_path / "data"
+    run(d, "-m", "archive", "ingest", "--data", str(d), "seeds", check=True)
+    out = run(d, "-m", "archive", "list", "--data", str(d), "--json", check=True)
+    ids = {n["source"]: n["id"] for n in json.loads(out.stdout)}
+    huaibei, luohu = ids["000_15f829d25a69815d.txt"], ids["004_b1ce438446146357.txt"]
+    for a, b in ((10, 17), (5, 3), (16, 6)):
+        res = run(d, "-m", "indexer", "similar", f"{huaibei}-{a}", "--json", "--data", str(d))
+        hits = [h["id"] for h in json.loads(res.stdout)]
+        assert f"{luohu}-{b}" in hits[:3], (a, b, hits)
+        assert all(not h.startswith(huaibei) for h in hits)
+
+
+def test_search_json_shape(full):
+    res = run(
+        full, "-m", "indexer", "search", "三重一大", "--json", "--limit", "3", "--data", str(full)
+    )
+    assert res.returncode == 0, res.stderr
+    r = json.loads(res.stdout)
+    assert r["total"] >= 3 and len(r["hits"]) == 3
+    hit = r["hits"][0]
+    for key in ("id", "notice_id", "organisation", "title", "snippet", "types", "score"):
+        assert key in hit
+    assert "<mark>三重一大</mark>" in "".join(h["snippet"] for h in r["hits"])
+    assert {"organisation", "year", "types", "province"} <= set(r["facets"])
+
+
+def test_unknown_problem_is_a_clean_error(full):
+    res = run(full, "-m", "indexer", "similar", "nope-1", "--data", str(full))
+    assert res.returncode == 1
+    assert "Traceback" not in res.stderr and "没有编号为 nope-1 的问题" in res.stderr
+
+
+def test_check_reports_drift_and_sync_repairs_it(tmp_path):
+    d = tmp_path / "data"
+    run(d, "-m", "archive", "ingest", "--data", str(d), "seeds", check=True)
+    assert run(d, "-m", "indexer", "check", "--data", str(d)).returncode == 1  # no index yet
+    run(d, "-m", "indexer", "build", "--data", str(d), check=True)
+    ok = run(d, "-m", "indexer", "check", "--data", str(d))
+    assert ok.returncode == 0 and "一致" in ok.stdout
+    listing = json.loads(run(d, "-m", "archive", "list", "--json", "--data", str(d)).stdout)
+    gone = listing[0]["id"]
+    run(d, "-m", "archive", "remove", gone, "--data", str(d), check=True)
+    drift = run(d, "-m", "indexer", "check", "--data", str(d))
+    assert (
+        drift.returncode == 1 and gone in drift.stdout and "python -m indexer sync" in drift.stderr
+    )
+    synced = run(d, "-m", "indexer", "sync", "--data", str(d))
+    assert synced.returncode == 0 and "删除 1" in synced.stdout
+    assert run(d, "-m", "indexer", "check", "--data", str(d)).returncode == 0
+
+
+def test_a_changed_fingerprint_triggers_a_rebuild(tmp_path):
+    d = tmp_path / "data"
+    run(d, "-m", "archive", "ingest", "--data", str(d), "seeds", check=True)
+    assert sync(d).mode == "build"
+    assert sync(d).mode == "none"
+    state = State.read(index_dir(d))
+    State(state.revision, "built-with-another-dictionary").write(index_dir(d))
+    assert sync(d).mode == "build"
+
+
+def test_a_damaged_index_is_reported_then_rebuilt(tmp_path):
+    d = tmp_path / "data"
+    run(d, "-m", "archive", "ingest", "--data", str(d), "seeds", check=True)
+    sync(d)
+    for f in index_dir(d).glob("*.toc"):
+        f.write_bytes(b"garbage")
+    res = run(d, "-m", "indexer", "check", "--data", str(d))
+    assert res.returncode == 1
+    assert "Traceback" not in res.stderr
+    assert "索引文件损坏" in res.stderr and "python -m indexer build" in res.stderr
+    # A search (or sync) rebuilds it from the archive.
+    searched = run(d, "-m", "indexer", "search", "公务接待", "--data", str(d))
+    assert searched.returncode == 0 and "公务接待不规范" in searched.stdout
+    assert run(d, "-m", "indexer", "check", "--data", str(d)).returncode == 0
+    shutil.rmtree(index_dir(d))
+    assert run(d, "-m", "indexer", "search", "公务", "--data", str(d)).returncode == 0
+    assert (index_dir(d) / STATE_FILE).exists()
