@@ -457,6 +457,23 @@ class Archive:
             raise NotFound(f"没有编号为 {notice_id} 的通报")
         return row[0], row[1], bytes(row[2])
 
+    def summary(self) -> dict[str, Any]:
+        """What a front page says about the archive: counts and the span of dates."""
+        db = self._db
+        notices, orgs, first, last = db.execute(
+            "SELECT COUNT(*), COUNT(DISTINCT organisation), MIN(published_date),"
+            " MAX(published_date) FROM notices"
+        ).fetchone()
+        problems = db.execute("SELECT COUNT(*) FROM problems").fetchone()[0]
+        return {
+            "notices": notices,
+            "problems": problems,
+            "organisations": orgs,
+            "first_published": first,
+            "last_published": last,
+            "revision": self.revision(),
+        }
+
     def stats(self) -> dict[str, Any]:
         """Counts for a status line: notices, problems, revision, per format and per year."""
         db = self._db

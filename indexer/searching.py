@@ -240,6 +240,32 @@ class NoticeIndex:
         s = self.searcher()
         return s.document(id=doc_id)
 
+    def problems_of(self, notice_id: str) -> list[dict[str, Any]]:
+        """The stored problem documents of one notice, in document order."""
+        s = self.searcher()
+        docs = list(s.documents(notice_id=notice_id, kind="problem"))
+        return sorted(docs, key=lambda d: d.get("n") or 0)
+
+    def export(
+        self,
+        query: str = "",
+        filters: dict[str, str] | None = None,
+        limit: int = 10_000,
+    ) -> list[Hit]:
+        """Every matching problem (up to ``limit``), best first, for CSV export."""
+        compiled = compile_query(parse(query or ""))
+        restrict: list[wq.Query] = [wq.Term("kind", "problem")]
+        for name, value in (filters or {}).items():
+            if name in FILTER_NAMES and value is not None and str(value).strip():
+                fq = filter_query(name, str(value), [])
+                if fq is not None:
+                    restrict.append(fq)
+        q = compiled.query if compiled.query is not None else wq.Every()
+        sortedby = [sorting.FieldFacet("date", reverse=True)] if isinstance(q, wq.Every) else None
+        s = self.searcher()
+        results = s.search(q, limit=limit, filter=wq.And(restrict), sortedby=sortedby, terms=False)
+        return [self._hit(h, compiled.terms, compiled.expansions) for h in results]
+
 
 def _score(value: Any) -> float:
     """The relevance score; with a date sort Whoosh gives the sort key instead."""

@@ -1,0 +1,38 @@
+"""The web app: search, side-by-side comparison, notices, statistics, and a JSON twin of
+every page. Read-only: it never writes the archive.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from archive.store import data_dir
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Application factory (flaskr style): ``test_config`` overrides the defaults."""
+    app = Flask(__name__)
+    app.config.from_mapping(
+        DATA_DIR=data_dir(os.environ.get("NOTICES_DATA")),
+        POLL_INTERVAL=1.0,
+        JSON_AS_ASCII=False,
+        MAX_COMPARE=8,
+    )
+    if test_config:
+        app.config.update(test_config)
+    app.config["DATA_DIR"] = Path(app.config["DATA_DIR"])
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+
+    from web import errors, pages, api, resources, security
+
+    resources.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    return app

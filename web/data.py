@@ -1,0 +1,375 @@
+"""What each page shows, as plain data: the HTML page and its JSON twin both use it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from archive.errors import NotFound
+from indexer import taxonomy
+from indexer.schema import FACETS
+from indexer.similar import similar
+from web.errors import Missing
+from web.params import FILTERS, SearchParams
+from web.resources import get_archive, get_index
+
+FACET_LABELS = dict(FACETS)
+# Which search filter a facet value sets.
+FACET_FILTER = {
+    "organisation": "org",
+    "province": "region",
+    "city": "region",
+    "year": "year",
+    "inspector_level": "inspector",
+    "inspection_kind": None,
+    "types": "type",
+}
+FILTER_LABELS = {
+    "org": "单位",
+    "region": "地区",
+    "year": "年份",
+    "type": "问题类型",
+    "inspector": "巡察",
+}
+SIDE_COLUMNS = 8
+SIDE_PER_COLUMN = 10
+
+
+def type_label(code: str) -> str:
+    return taxonomy.label(code)
+
+
+def _facet_value_label(name: str, value: Any) -> str:
+    return type_label(str(value)) if name == "types" else str(value)
+
+
+def home() -> dict[str, Any]:
+    index = get_index()
+    summary = get_archive().summary()
+    problems = index.search("", kind="problem", per_page=1)
+    recent = index.search("", kind="notice", sort="date", per_page=10)
+    types = [
+        {"code": code, "label": type_label(code), "count": n}
+        for code, n in problems.facets.get("types", [])
+    ]
+    return {
+        "summary": summary,
+        "types": types,
+        "recent": [_hit_dict(h) for h in recent.hits],
+    }
+
+
+def _hit_dict(hit: Any) -> dict[str, Any]:
+    d = asdict(hit)
+    d["types"] = [{"code": c, "label": type_label(c)} for c in hit.types]
+    d.pop("type_labels", None)
+    return d
+
+
+def search(p: SearchParams) -> dict[str, Any]:
+    index = get_index()
+    result = index.search(
+        p.q, kind=p.kind, filters=p.filters, sort=p.sort, page=p.page, per_page=p.per_page
+    )
+    facets = []
+    for name, label in FACETS:
+        target = FACET_FILTER.get(name)
+        values = []
+        for value, count in result.facets.get(name, [])[:30]:
+            active = target is not None and p.filters.get(target) == str(value)
+            values.append(
+                {
+                    "value": value,
+                    "label": _facet_value_label(name, value),
+                    "count": count,
+                    "active": active,
+                    "url": p.url(**{target: str(value), "page": 1}) if target else None,
+                }
+            )
+        facets.append({"name": name, "label": label, "options": values})
+    chips = [
+        {
+            "name": k,
+            "label": FILTER_LABELS[k],
+            "value": type_label(v) if k == "type" else v,
+            "remove_url": p.url(**{k: None, "page": 1}),
+        }
+        for k, v in p.filters.items()
+    ]
+    pages = max(1, -(-result.total // p.per_page))
+    data: dict[str, Any] = {
+        "params": {
+            "q": p.q,
+            "kind": p.kind,
+            "sort": p.sort,
+            "view": p.view,
+            "page": p.page,
+            "per_page": p.per_page,
+            **p.filters,
+        },
+        "total": result.total,
+        "page": p.page,
+        "pages": pages,
+        "per_page": p.per_page,
+        "hits": [_hit_dict(h) for h in result.hits],
+        "facets": facets,
+        "chips": chips,
+        "expansions": result.expansions,
+        "messages": result.messages,
+        "seconds": round(result.seconds, 4),
+        "links": {
+            "prev": p.url(page=p.page - 1) if p.page > 1 else None,
+            "next": p.url(page=p.page + 1) if p.page < pages else None,
+            "list": p.url(view="list"),
+            "side": p.url(view="side", kind="problem", page=1),
+            "relevance": p.url(sort="relevance", page=1),
+            "date": p.url(sort="date", page=1),
+            "problems": p.url(kind="problem", page=1),
+            "notices": p.url(kind="notice", page=1),
+            "csv": p.url("/search.csv", page=1),
+            "json": p.url("/api/search"),
+        },
+    }
+    if p.view == "side" and p.kind == "problem":
+        data["side"] = side_by_side(p, result.facets.get("organisation", []))
+    return data
+
+
+def side_by_side(p: SearchParams, orgs: list[tuple[Any, int]]) -> list[dict[str, Any]]:
+    """One column per organisation (most hits first) with its matching problems."""
+    index = get_index()
+    columns = []
+    for org, count in orgs[:SIDE_COLUMNS]:
+        filters = {**p.filters, "org": str(org)}
+        r = index.search(
+            p.q, kind="problem", filters=filters, sort=p.sort, per_page=SIDE_PER_COLUMN
+        )
+        columns.append(
+            {
+                "organisation": org,
+                "count": count,
+                "url": p.url(org=str(org), view="list", page=1),
+                "hits": [_hit_dict(h) for h in r.hits],
+            }
+        )
+    return columns
+
+
+def export_rows(p: SearchParams) -> list[dict[str, Any]]:
+    return [_hit_dict(h) for h in get_index().export(p.q, p.filters)]
+
+
+def _problem_view(doc: dict[str, Any]) -> dict[str, Any]:
+    types = [t for t in (doc.get("types") or "").split(",") if t]
+    return {
+        "id": doc["id"],
+        "notice_id": doc["notice_id"],
+        "n": doc.get("n"),
+        "number": doc.get("number", ""),
+        "title": doc.get("title", ""),
+        "text": doc.get("text", ""),
+        "category": doc.get("category") or None,
+        "subcategory": doc.get("subcategory") or None,
+        "measures": list(doc.get("measures") or []),
+        "subproblems": list(doc.get("subproblems") or []),
+        "status": doc.get("status") or None,
+        "types": [{"code": t, "label": type_label(t)} for t in types],
+        "organisation": doc.get("organisation", ""),
+        "notice_title": doc.get("notice_title", ""),
+        "inspector": doc.get("inspector", ""),
+        "inspector_level": doc.get("inspector_level", ""),
+        "feedback_date": doc.get("feedback_date") or None,
+        "published_date": doc.get("published_date") or None,
+        "region": {k: doc.get(k) for k in ("province", "city", "district")},
+        "year": doc.get("year"),
+    }
+
+
+def problem_doc(problem_id: str) -> dict[str, Any]:
+    doc = get_index().document(problem_id)
+    if doc is None or doc.get("kind") != "problem":
+        raise Missing(f"没有编号为 {problem_id} 的问题")
+    return _problem_view(doc)
+
+
+def problem(problem_id: str, with_ids: list[str]) -> dict[str, Any]:
+    main = problem_doc(problem_id)
+    hits = similar(get_index(), problem_id, limit=10)
+    others = []
+    missing = []
+    for pid in with_ids:
+        if pid == problem_id:
+            continue
+        doc = get_index().document(pid)
+        if doc is None or doc.get("kind") != "problem":
+            missing.append(pid)
+        else:
+            others.append(_problem_view(doc))
+    return {
+        "problem": main,
+        "similar": [h.to_dict() for h in hits],
+        "compare": [main, *others] if others else [],
+        "missing": missing,
+        "with": [o["id"] for o in others],
+    }
+
+
+def notice(notice_id: str) -> dict[str, Any]:
+    try:
+        stored = get_archive().notice(notice_id)
+    except NotFound as exc:
+        raise Missing(str(exc)) from exc
+    n = stored.notice
+    docs = {d["n"]: d for d in get_index().problems_of(notice_id)}
+    problems = []
+    for p in n.problems:
+        d = docs.get(p.n) or {}
+        types = [t for t in (d.get("types") or "").split(",") if t]
+        problems.append(
+            {
+                "id": f"{notice_id}-{p.n}",
+                "n": p.n,
+                "number": p.number,
+                "title": p.title,
+                "category": p.category,
+                "subcategory": p.subcategory,
+                "measures": p.measures,
+                "status": p.status,
+                "subproblems": [asdict(s) for s in p.subproblems],
+                "types": [{"code": t, "label": type_label(t)} for t in types],
+            }
+        )
+    return {
+        "id": notice_id,
+        "source": stored.source,
+        "format": stored.format,
+        "ingested_at": stored.ingested_at,
+        "notice": {k: v for k, v in n.to_dict().items() if k != "problems"},
+        "problems": problems,
+        "outline": _outline(problems),
+        "paragraphs": _paragraphs(stored.text, n.problems),
+    }
+
+
+def _outline(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Categories → sub-categories → problems, in document order."""
+    out: list[dict[str, Any]] = []
+    for p in problems:
+        if not out or out[-1]["category"] != p["category"]:
+            out.append({"category": p["category"], "groups": []})
+        groups = out[-1]["groups"]
+        if not groups or groups[-1]["subcategory"] != p["subcategory"]:
+            groups.append({"subcategory": p["subcategory"], "problems": []})
+        groups[-1]["problems"].append(
+            {"id": p["id"], "n": p["n"], "number": p["number"], "title": p["title"]}
+        )
+    return out
+
+
+def _paragraphs(text: str, problems: list[Any]) -> list[dict[str, Any]]:
+    """The full text as paragraphs, with the paragraph where each problem starts marked."""
+    lines = text.split("\n")
+    starts: dict[int, int] = {}
+    pos = 0
+    offsets = []
+    for line in lines:
+        offsets.append(pos)
+        pos += len(line) + 1
+    cursor = 0
+    for p in problems:
+        first = p.text.split("\n")[0].strip()
+        at = text.find(first, cursor) if first else -1
+        if at < 0:
+            continue
+        cursor = at + len(first)
+        line_no = max(i for i, o in enumerate(offsets) if o <= at)
+        starts.setdefault(line_no, p.n)
+    return [{"text": line, "anchor": starts.get(i)} for i, line in enumerate(lines) if line.strip()]
+
+
+def compare(notice_ids: list[str]) -> dict[str, Any]:
+    index = get_index()
+    columns = []
+    order = [t.code for t in taxonomy.load_types()]
+    cells: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for nid in notice_ids:
+        doc = index.document(nid)
+        if doc is None or doc.get("kind") != "notice":
+            raise Missing(f"没有编号为 {nid} 的通报")
+        columns.append(
+            {
+                "id": nid,
+                "organisation": doc.get("organisation", ""),
+                "title": doc.get("title", ""),
+                "year": doc.get("year"),
+                "inspector": doc.get("inspector", ""),
+            }
+        )
+        for pd in index.problems_of(nid):
+            types = [t for t in (pd.get("types") or "").split(",") if t] or ["_none"]
+            for t in types:
+                cells.setdefault(t, {}).setdefault(nid, []).append(
+                    {"id": pd["id"], "number": pd.get("number", ""), "title": pd.get("title", "")}
+                )
+    rows = []
+    for code in [*order, "_none"]:
+        if code in cells:
+            rows.append(
+                {
+                    "code": code,
+                    "label": "未归类" if code == "_none" else type_label(code),
+                    "cells": [cells[code].get(c["id"], []) for c in columns],
+                }
+            )
+    return {"notices": columns, "rows": rows}
+
+
+def stats() -> dict[str, Any]:
+    index = get_index()
+    problems = index.search("", kind="problem", per_page=1)
+    notices = index.search("", kind="notice", per_page=1)
+
+    def table(result: Any, name: str, by_key: bool = False) -> list[dict[str, Any]]:
+        items = result.facets.get(name, [])
+        if by_key:
+            items = sorted(items, key=lambda kv: str(kv[0]))
+        return [{"key": str(k), "label": _facet_value_label(name, k), "count": c} for k, c in items]
+
+    return {
+        "totals": {"notices": notices.total, "problems": problems.total},
+        "tables": [
+            {
+                "name": "types",
+                "label": "问题类型（问题数）",
+                "filter": "type",
+                "rows": table(problems, "types"),
+            },
+            {
+                "name": "year",
+                "label": "年份（问题数）",
+                "filter": "year",
+                "rows": table(problems, "year", by_key=True),
+            },
+            {
+                "name": "province",
+                "label": "省份（问题数）",
+                "filter": "region",
+                "rows": table(problems, "province"),
+            },
+            {
+                "name": "city",
+                "label": "城市（问题数）",
+                "filter": "region",
+                "rows": table(problems, "city"),
+            },
+            {
+                "name": "inspector_level",
+                "label": "巡察层级（通报数）",
+                "filter": "inspector",
+                "rows": table(notices, "inspector_level"),
+            },
+        ],
+    }
+
+
+__all__ = ["FILTERS", "compare", "home", "notice", "problem", "search", "stats"]

@@ -1,0 +1,143 @@
+"""HTML pages. Each has a JSON twin in ``api`` built from the same ``data`` functions."""
+
+from __future__ import annotations
+
+import mimetypes
+from urllib.parse import quote
+
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+
+from archive.errors import NotFound
+from web import charts, data
+from web.csvexport import csv_response
+from web.errors import Missing
+from web.params import ID_RE, PROBLEM_ID_RE, SearchParams, id_list
+from web.resources import get_archive
+
+bp = Blueprint("pages", __name__)
+
+FORMAT_TYPES = {
+    "txt": "text/plain; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+def _check_notice_id(notice_id: str) -> None:
+    if not ID_RE.fullmatch(notice_id):
+        raise Missing(f"没有编号为 {notice_id[:40]} 的通报")
+
+
+def _check_problem_id(problem_id: str) -> None:
+    if not PROBLEM_ID_RE.fullmatch(problem_id):
+        raise Missing(f"没有编号为 {problem_id[:40]} 的问题")
+
+
+@bp.get("/")
+def home():
+    return render_template("home.html", d=data.home())
+
+
+@bp.get("/search")
+def search():
+    p = SearchParams.from_args(request.args)
+    return render_template("search.html", d=data.search(p), p=p)
+
+
+@bp.get("/search.csv")
+def search_csv():
+    p = SearchParams.from_args(request.args)
+    rows = data.export_rows(p)
+    base = request.host_url.rstrip("/")
+    return csv_response(
+        ["单位", "通报", "序号", "问题", "整改措施", "问题类型", "链接"],
+        (
+            [
+                h["organisation"],
+                h["notice_title"] or h["organisation"],
+                h["number"],
+                h["title"],
+                "\n".join(h["measures"]),
+                "、".join(t["label"] for t in h["types"]),
+                base + url_for("pages.problem", problem_id=h["id"]),
+            ]
+            for h in rows
+        ),
+        "巡察整改问题检索结果.csv",
+    )
+
+
+@bp.get("/problems/<problem_id>")
+def problem(problem_id: str):
+    _check_problem_id(problem_id)
+    with_ids = id_list(request.args, "with", PROBLEM_ID_RE, current_app.config["MAX_COMPARE"])
+    return render_template("problem.html", d=data.problem(problem_id, with_ids))
+
+
+@bp.get("/notices/<notice_id>")
+def notice(notice_id: str):
+    _check_notice_id(notice_id)
+    return render_template("notice.html", d=data.notice(notice_id))
+
+
+@bp.get("/notices/<notice_id>/source")
+def source(notice_id: str):
+    _check_notice_id(notice_id)
+    try:
+        name, fmt, raw = get_archive().source(notice_id)
+    except NotFound as exc:
+        raise Missing(str(exc)) from exc
+    mime = FORMAT_TYPES.get(fmt) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    resp = Response(raw, mimetype=mime)
+    resp.headers["Content-Type"] = mime
+    ascii_name = name.encode("ascii", "ignore").decode().replace('"', "") or f"{notice_id}.{fmt}"
+    resp.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    )
+    return resp
+
+
+@bp.get("/compare")
+def compare():
+    ids = id_list(request.args, "notices", ID_RE, current_app.config["MAX_COMPARE"])
+    return render_template("compare.html", d=data.compare(ids))
+
+
+@bp.get("/stats")
+def stats():
+    d = data.stats()
+    return render_template("stats.html", d=d, charts=_charts(d))
+
+
+def _charts(d: dict) -> dict[str, str]:
+    out = {}
+    for t in d["tables"]:
+        items = [(r["label"], r["count"]) for r in t["rows"]]
+        keys = {r["label"]: r["key"] for r in t["rows"]}
+        flt = t["filter"]
+
+        def href(label: str, flt: str = flt, keys: dict = keys) -> str:
+            return SearchParams().url(**{flt: keys.get(label, label)})
+
+        if t["name"] == "year":
+            out[t["name"]] = charts.column_chart(
+                items, title=t["label"], testid=f"chart-{t['name']}", href=href
+            )
+        else:
+            out[t["name"]] = charts.bar_chart(
+                items, title=t["label"], testid=f"chart-{t['name']}", href=href, max_items=40
+            )
+    return out
+
+
+@bp.get("/stats.csv")
+def stats_csv():
+    d = data.stats()
+    rows = ([t["label"], r["key"], r["label"], r["count"]] for t in d["tables"] for r in t["rows"])
+    return csv_response(["维度", "值", "名称", "数量"], rows, "巡察整改统计.csv")
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    return current_app.send_static_file("favicon.svg")
