@@ -28,7 +28,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    from web import errors, pages, api, resources, security
+    from web import api, errors, pages, resources, security
 
     resources.init_app(app)
     security.init_app(app)
