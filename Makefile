@@ -1,17 +1,23 @@
 PYTHON ?= python3
 DATA ?= data
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: setup run test lint
 
 setup:
 	$(PYTHON) -m pip install --quiet -r requirements-dev.txt
 
-# Main job on the embedded default: archive the seed notices and show what was stored.
+# Main job on the embedded default: archive the seed notices, index them and serve the
+# web app (the URL is printed; Ctrl-C stops it).
 run: setup
 	$(PYTHON) -m archive ingest --data $(DATA) seeds/
 	$(PYTHON) -m archive list --data $(DATA)
+	$(PYTHON) -m indexer sync --data $(DATA)
+	$(PYTHON) -m web --host $(HOST) --port $(PORT) --data $(DATA)
 
 test: setup
+	bash .ci/browser-deps
 	$(PYTHON) -m pytest -q
 
 lint:
