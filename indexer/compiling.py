@@ -102,7 +102,7 @@ def filter_query(name: str, value: str, messages: list[str]) -> wq.Query | None:
         if value in LEVELS:
             return wq.Term("inspector_level", value)
         return literal_query("inspector_lit", value)
-    if name == "kind":
+    if name == "inspection":
         return wq.Term("inspection_kind", value)
     messages.append(f"未知的筛选条件“{name}”，已忽略")
     return None

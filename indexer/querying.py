@@ -26,6 +26,7 @@ FIELD_ALIASES = {
     "年": "year",
     "类型": "type",
     "巡察组": "inspector",
+    "巡察类型": "inspection",
     "organisation": "org",
     "organization": "org",
 }

@@ -27,7 +27,7 @@ from indexer.writing import State, fingerprint, index_dir, open_or_create, sync
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
-FILTER_NAMES = ("org", "region", "year", "type", "inspector", "kind")
+FILTER_NAMES = ("org", "region", "year", "type", "inspector", "inspection")
 
 
 @dataclass

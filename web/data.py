@@ -21,7 +21,7 @@ FACET_FILTER = {
     "city": "region",
     "year": "year",
     "inspector_level": "inspector",
-    "inspection_kind": None,
+    "inspection_kind": "inspection",
     "types": "type",
 }
 FILTER_LABELS = {
@@ -30,6 +30,7 @@ FILTER_LABELS = {
     "year": "年份",
     "type": "问题类型",
     "inspector": "巡察",
+    "inspection": "巡察类型",
 }
 SIDE_COLUMNS = 8
 SIDE_PER_COLUMN = 10

@@ -15,7 +15,7 @@ MAX_Q = 500
 MAX_PAGE = 1000
 MAX_PER_PAGE = 100
 MAX_FILTER = 200
-FILTERS = ("org", "region", "year", "type", "inspector")
+FILTERS = ("org", "region", "year", "type", "inspector", "inspection")
 ID_RE = re.compile(r"^[0-9a-f]{16}$")
 PROBLEM_ID_RE = re.compile(r"^[0-9a-f]{16}-[1-9][0-9]{0,4}$")
 
