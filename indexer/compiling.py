@@ -113,8 +113,13 @@ class _Compiler:
         self.expand = expand
         self.out = Compiled(None)
         self.thesaurus = load_thesaurus() if expand else None
+        self.seen: set[tuple[str, bool]] = set()
 
     def word(self, w: Word) -> wq.Query | None:
+        key = (w.text, w.quoted)
+        if key in self.seen:
+            return None  # a repeated word adds nothing but cost
+        self.seen.add(key)
         must = literal_query("lit", w.text)
         if must is None:
             return None
@@ -160,10 +165,11 @@ class _Compiler:
         """Compile a negated part: its words are neither highlighted nor expanded."""
         saved_terms, saved_exp = list(self.out.terms), list(self.out.expansions)
         thesaurus, self.thesaurus = self.thesaurus, None
+        seen, self.seen = self.seen, set()
         try:
             return self.node(n)
         finally:
-            self.thesaurus = thesaurus
+            self.thesaurus, self.seen = thesaurus, seen
             self.out.terms, self.out.expansions = saved_terms, saved_exp
 
     def conj(self, children: list[Node]) -> wq.Query | None:

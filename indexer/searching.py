@@ -123,7 +123,12 @@ class NoticeIndex:
             s = ix.searcher(weighting=weighting())
             self._local.ix = ix
         elif not s.up_to_date():
-            s = s.refresh()
+            # An empty index is never "up to date"; refreshing it fails inside Whoosh.
+            if ix.doc_count_all() == 0:
+                s.close()
+                s = ix.searcher(weighting=weighting())
+            else:
+                s = s.refresh()
         self._local.searcher = s
         return s
 
@@ -153,12 +158,8 @@ class NoticeIndex:
         compiled = compile_query(parse(query or ""))
         messages = list(compiled.messages)
         restrict: list[wq.Query] = [wq.Term("kind", kind)]
-        for name, value in (filters or {}).items():
-            if name not in FILTER_NAMES or value is None or str(value).strip() == "":
-                continue
-            fq = filter_query(name, str(value), messages)
-            if fq is not None:
-                restrict.append(fq)
+        s = self.searcher()
+        restrict.extend(self._filters(s, filters, messages))
         q = compiled.query if compiled.query is not None else wq.Every()
         if compiled.query is None and (query or "").strip() and not compiled.messages:
             if not any(c.isalnum() for c in query):
@@ -173,7 +174,6 @@ class NoticeIndex:
             )
             for name, _ in FACETS
         }
-        s = self.searcher()
         results = s.search(
             q,
             limit=page * per_page,
@@ -205,6 +205,23 @@ class NoticeIndex:
             messages=messages,
             seconds=time.perf_counter() - t0,
         )
+
+    @staticmethod
+    def _filters(s, filters: dict[str, str] | None, messages: list[str]) -> list[wq.Query]:
+        """Filters given as parameters (facet links): an organisation is matched exactly
+        when it is a known unit, so 某镇 does not also select 某镇某村."""
+        out: list[wq.Query] = []
+        for name, value in (filters or {}).items():
+            if name not in FILTER_NAMES or value is None or str(value).strip() == "":
+                continue
+            value = str(value).strip()
+            if name == "org" and s.doc_frequency("organisation", value) > 0:
+                out.append(wq.Term("organisation", value))
+                continue
+            fq = filter_query(name, value, messages)
+            if fq is not None:
+                out.append(fq)
+        return out
 
     def _hit(self, hit, terms: list[str], expansions) -> Hit:
         f = hit.fields()
@@ -255,14 +272,10 @@ class NoticeIndex:
         """Every matching problem (up to ``limit``), best first, for CSV export."""
         compiled = compile_query(parse(query or ""))
         restrict: list[wq.Query] = [wq.Term("kind", "problem")]
-        for name, value in (filters or {}).items():
-            if name in FILTER_NAMES and value is not None and str(value).strip():
-                fq = filter_query(name, str(value), [])
-                if fq is not None:
-                    restrict.append(fq)
+        s = self.searcher()
+        restrict.extend(self._filters(s, filters, []))
         q = compiled.query if compiled.query is not None else wq.Every()
         sortedby = [sorting.FieldFacet("date", reverse=True)] if isinstance(q, wq.Every) else None
-        s = self.searcher()
         results = s.search(q, limit=limit, filter=wq.And(restrict), sortedby=sortedby, terms=False)
         return [self._hit(h, compiled.terms, compiled.expansions) for h in results]
 

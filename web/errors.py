@@ -8,7 +8,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from archive.errors import ArchiveBusy, NotFound
-from indexer.errors import IndexBusy, IndexerError
+from indexer.errors import IndexBusy, IndexerError, IndexMissing
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,10 @@ def _busy(exc: Exception):
     return _respond(503, MESSAGES[503])
 
 
+def _missing_archive(exc: IndexMissing):
+    return _respond(503, str(exc))
+
+
 def _unexpected(exc: Exception):
     if isinstance(exc, HTTPException):
         return _http(exc)
@@ -73,6 +77,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(NotFound, _not_found)
     app.register_error_handler(ArchiveBusy, _busy)
     app.register_error_handler(IndexBusy, _busy)
+    app.register_error_handler(IndexMissing, _missing_archive)
     app.register_error_handler(IndexerError, _unexpected)
     app.register_error_handler(InternalServerError, _unexpected)
     app.register_error_handler(Exception, _unexpected)

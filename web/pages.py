@@ -17,8 +17,8 @@ from web.resources import get_archive
 bp = Blueprint("pages", __name__)
 
 FORMAT_TYPES = {
-    "txt": "text/plain; charset=utf-8",
-    "html": "text/html; charset=utf-8",
+    "txt": "text/plain",
+    "html": "text/html",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
 }
@@ -89,8 +89,13 @@ def source(notice_id: str):
     except NotFound as exc:
         raise Missing(str(exc)) from exc
     mime = FORMAT_TYPES.get(fmt) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    if fmt in ("txt", "html"):
+        encoding = get_archive().notice(notice_id).encoding
+        mime = f"{mime}; charset={encoding}" if encoding else mime
     resp = Response(raw, mimetype=mime)
     resp.headers["Content-Type"] = mime
+    # A stored file name may hold anything; only printable characters reach the header.
+    name = "".join(c for c in name if c.isprintable()) or f"{notice_id}.{fmt}"
     ascii_name = name.encode("ascii", "ignore").decode().replace('"', "") or f"{notice_id}.{fmt}"
     resp.headers["Content-Disposition"] = (
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
@@ -117,8 +122,10 @@ def _charts(d: dict) -> dict[str, str]:
         keys = {r["label"]: r["key"] for r in t["rows"]}
         flt = t["filter"]
 
-        def href(label: str, flt: str = flt, keys: dict = keys) -> str:
-            return SearchParams().url(**{flt: keys.get(label, label)})
+        kind = "notice" if t["name"] == "inspector_level" else "problem"
+
+        def href(label: str, flt: str = flt, keys: dict = keys, kind: str = kind) -> str:
+            return SearchParams(kind=kind).url(**{flt: keys.get(label, label)})
 
         if t["name"] == "year":
             out[t["name"]] = charts.column_chart(

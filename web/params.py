@@ -118,6 +118,6 @@ def id_list(args: MultiDict, name: str, pattern: re.Pattern[str], limit: int) ->
                 raise BadParameter(f"参数 {name} 中的编号无效：{part[:40]}")
             if part not in ids:
                 ids.append(part)
-    if len(ids) > limit:
-        raise BadParameter(f"参数 {name} 最多 {limit} 个编号")
+                if len(ids) > limit:
+                    raise BadParameter(f"参数 {name} 最多 {limit} 个编号")
     return ids
