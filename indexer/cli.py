@@ -6,6 +6,7 @@ Run as ``python -m indexer <command> --data DIR``.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -69,7 +70,14 @@ def main() -> None:
 
 @main.command()
 @_data
-def build(data: str | None) -> None:
+@click.option(
+    "--procs",
+    type=click.IntRange(1, 16),
+    default=min(4, os.cpu_count() or 1),
+    show_default=True,
+    help="分析文档的进程数。",
+)
+def build(data: str | None, procs: int) -> None:
     """Rebuild the whole index from the archive.
 
     \b
@@ -89,9 +97,9 @@ def build(data: str | None) -> None:
                     yield nid
                     bar.update(1)
 
-            report = do_build(d, progress=progress)
+            report = do_build(d, progress=progress, procs=procs)
     else:
-        report = do_build(d)
+        report = do_build(d, procs=procs)
     click.echo(
         f"已建立索引：{len(report.added)} 份通报，档案版本 {report.revision}，"
         f"用时 {report.seconds:.1f} 秒"

@@ -88,6 +88,15 @@ def problem_text(p: Problem) -> str:
     return p.text
 
 
+def _outside_problems(text: str, n: Notice) -> str:
+    """The notice text that is not a problem's: its problems' words are already segmented in
+    their own documents, and segmenting them twice would double the indexing cost."""
+    for p in n.problems:
+        if p.text:
+            text = text.replace(p.text, "\n", 1)
+    return text
+
+
 def documents(stored: StoredNotice) -> list[dict[str, Any]]:
     """The notice document followed by one document per problem."""
     n = stored.notice
@@ -135,7 +144,7 @@ def documents(stored: StoredNotice) -> list[dict[str, Any]]:
         text=stored.text,
         lit=stored.text,
         title_words=title,
-        words=stored.text,
+        words=_outside_problems(stored.text, n),
     )
     if all_types:
         notice_doc["types"] = ",".join(all_types)

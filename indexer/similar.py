@@ -61,12 +61,14 @@ def similar(index: NoticeIndex, problem_id: str, limit: int = 10) -> list[Simila
     if not wanted:
         return []
     terms = [f[2:] for f, _ in wanted if f.startswith("W:")]
-    parts = [wq.Term("sim", f, boost=b) for f, b in wanted]
-    parts += [wq.Term("words", t, boost=BODY_BOOST) for t in terms]
+    # Only problem documents carry ``sim`` features, so requiring them keeps notices out
+    # without a kind filter (which would cost a docset over the whole index per call);
+    # words in the body only add to problems that already share a feature.
+    required = wq.Or([wq.Term("sim", f, boost=b) for f, b in wanted])
+    body = [wq.Term("words", t, boost=BODY_BOOST) for t in terms]
     results = s.search(
-        wq.Or(parts),
+        wq.AndMaybe(required, wq.Or(body)) if body else required,
         limit=max(1, min(int(limit), 100)),
-        filter=wq.Term("kind", "problem"),
         mask=wq.Term("notice_id", doc["notice_id"]),
         terms=False,
     )

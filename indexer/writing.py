@@ -108,8 +108,13 @@ def build(
     data_dir: Path,
     progress: Callable[[Iterable[str]], Iterable[str]] | None = None,
     timeout: float = WRITER_TIMEOUT,
+    procs: int = 1,
 ) -> SyncReport:
-    """Rebuild the index from the archive, replacing what was there."""
+    """Rebuild the index from the archive, replacing what was there.
+
+    ``procs`` > 1 analyses documents in that many worker processes (one segment each, no
+    final merge); use it from the command line, not from a threaded server.
+    """
     t0 = time.perf_counter()
     data_dir = Path(data_dir)
     d = index_dir(data_dir)
@@ -122,7 +127,10 @@ def build(
             shutil.rmtree(tmp)
         tmp.mkdir(parents=True)
         ix = whoosh_index.create_in(tmp, make_schema())
-        w = _writer(ix, timeout)
+        if procs > 1:
+            w = ix.writer(procs=procs, multisegment=True, limitmb=256)
+        else:
+            w = _writer(ix, timeout)
         try:
             for nid in progress(ids) if progress else ids:
                 try:
