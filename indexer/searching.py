@@ -15,14 +15,16 @@ from typing import Any
 
 from whoosh import query as wq
 from whoosh import sorting
+from whoosh.collectors import FilterCollector
 
 from archive.store import DB_NAME, Archive
 from indexer import taxonomy
 from indexer.compiling import compile_query, filter_query
 from indexer.errors import IndexBusy, IndexMissing
+from indexer.facets import DocsCollector, FacetCounter
 from indexer.highlight import match_spans, snippet
 from indexer.querying import parse
-from indexer.schema import FACETS, weighting
+from indexer.schema import weighting
 from indexer.writing import State, fingerprint, index_dir, open_or_create, sync
 
 MAX_PER_PAGE = 100
@@ -82,6 +84,7 @@ class NoticeIndex:
         self._sync_lock = threading.Lock()
         self._local = threading.local()
         self._ix = None
+        self._facets = FacetCounter()
 
     # -- freshness -------------------------------------------------------------------
 
@@ -168,27 +171,20 @@ class NoticeIndex:
         sortedby = None
         if sort == "date" or browse:
             sortedby = [sorting.FieldFacet("date", reverse=True), sorting.ScoreFacet()]
-        facets = {
-            name: sorting.FieldFacet(
-                name, allow_overlap=name in ("types", "inspection_kind"), maptype=sorting.Count
-            )
-            for name, _ in FACETS
-        }
-        results = s.search(
-            q,
-            limit=page * per_page,
-            filter=wq.And(restrict),
-            sortedby=sortedby,
-            groupedby=facets,
-            terms=False,
-        )
-        total = len(results)
+        # optimize=False: every match must be seen, for the total and the facet counts.
+        # The recorder sits inside the filter, so it sees only the documents that pass it.
+        ranked = s.collector(limit=page * per_page, sortedby=sortedby, optimize=False, terms=False)
+        ranked.replace = 0  # no pruning of matchers that cannot reach the top k
+        collector = DocsCollector(ranked)
+        s.search_with_collector(q, FilterCollector(collector, allow=wq.And(restrict)))
+        results = collector.results()
+        total = len(collector.docs)
         lo = (page - 1) * per_page
         hits = [
             self._hit(results[i], compiled.terms, compiled.expansions)
             for i in range(lo, min(lo + per_page, results.scored_length()))
         ]
-        facet_counts = {name: _counts(results.groups(name)) for name, _ in FACETS}
+        facet_counts = self._facets.count(s, collector.docs)
         expansions = []
         for e in compiled.expansions:
             used = sum(1 for h in hits if e.alternative in h.expansions)
