@@ -133,7 +133,9 @@ def documents(stored: StoredNotice) -> list[dict[str, Any]]:
         )
         if types:
             doc["types"] = ",".join(types)
-        doc["sim"] = " ".join(features(p.title, [s.title for s in p.subproblems], types))
+        doc["sim"] = " ".join(
+            features(p.title, [s.title for s in p.subproblems], types, body=p.text)
+        )
         problem_docs.append(doc)
     notice_doc = dict(common)
     title = n.title or n.organisation or stored.source

@@ -21,6 +21,7 @@ SYNONYM_BOOST = 0.7
 BIGRAM_BOOST = 0.5
 BODY_TERM_BOOST = 0.5
 MENTIONED_TYPE_BOOST = 0.5
+BODY_WORD_BOOST = 0.5
 
 
 @cache
@@ -52,12 +53,20 @@ def _bigrams(text: str) -> list[str]:
     return out
 
 
-def features(title: str, subtitles: Sequence[str] = (), types: Sequence[str] = ()) -> list[str]:
-    """The indexed features of a problem, in a stable order."""
+def features(
+    title: str, subtitles: Sequence[str] = (), types: Sequence[str] = (), body: str = ""
+) -> list[str]:
+    """The indexed features of a problem, in a stable order.
+
+    ``D:`` features are the domain terms its body names (三会一课 in the measures): another
+    problem whose title says 三会一课 is related, and this costs a short posting list
+    instead of a search over every word of every text.
+    """
     out = [f"T:{t}" for t in types]
     for text in (title, *subtitles):
         out += [f"W:{w}" for w in _words(text)]
         out += [f"B:{g}" for g in _bigrams(text)]
+    out += [f"D:{w}" for w in body_terms(body)]
     seen: set[str] = set()
     return [f for f in out if not (f in seen or seen.add(f))]
 
@@ -65,6 +74,11 @@ def features(title: str, subtitles: Sequence[str] = (), types: Sequence[str] = (
 @cache
 def _domain_terms() -> tuple[str, ...]:
     return tuple(sorted({analysis.fold(w) for w in load_userdict_words()}, key=len, reverse=True))
+
+
+@cache
+def _domain_set() -> frozenset[str]:
+    return frozenset(_domain_terms())
 
 
 def body_terms(text: str) -> list[str]:
@@ -81,12 +95,13 @@ def query_features(
     Thesaurus alternatives of the title words and domain terms named only in the body
     (三会一课 in the measures of a 基层党建 problem) are added as weaker evidence.
     """
-    feats = features(title, subtitles, types)
+    feats = [f for f in features(title, subtitles, types) if not f.startswith("D:")]
     out: list[tuple[str, float]] = []
     # A problem's types share one type weight: a secondary type must not outweigh words.
     boost = {"T": TYPE_BOOST / max(1, len(types)) ** 0.5, "W": WORD_BOOST, "B": BIGRAM_BOOST}
     for f in feats:
-        out.append((f, boost[f[0]]))
+        if boost[f[0]] > 0:
+            out.append((f, boost[f[0]]))
     words = [f[2:] for f in feats if f.startswith("W:")]
     thes = load_thesaurus()
     have = set(feats)
@@ -100,6 +115,9 @@ def query_features(
         if f"W:{w}" not in have:
             have.add(f"W:{w}")
             out.append((f"W:{w}", BODY_TERM_BOOST))
+    # The title's words named in other problems' bodies.
+    if BODY_WORD_BOOST > 0:
+        out += [(f"D:{w}", BODY_WORD_BOOST) for w in words if w in _domain_set()]
     # Types the measures touch on (三会一课 in a 基层党建 problem): weaker than its own types.
     if body:
         for t in taxonomy.tag(body):

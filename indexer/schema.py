@@ -10,7 +10,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from indexer.analysis import ANALYSIS_VERSION, literal_analyzer, word_analyzer
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 # Facets shown to users, in display order: (field, Chinese label).
 FACETS: list[tuple[str, str]] = [

@@ -17,7 +17,7 @@ from indexer import taxonomy
 from indexer.features import features, query_features
 from indexer.searching import NoticeIndex
 
-BODY_BOOST = 0.5  # the words also in a problem's text and measures: weak, related evidence
+BODY_BOOST = 0.0  # words of the whole text: better evidence, but a search over every text
 
 
 @dataclass
@@ -65,7 +65,7 @@ def similar(index: NoticeIndex, problem_id: str, limit: int = 10) -> list[Simila
     # without a kind filter (which would cost a docset over the whole index per call);
     # words in the body only add to problems that already share a feature.
     required = wq.Or([wq.Term("sim", f, boost=b) for f, b in wanted])
-    body = [wq.Term("words", t, boost=BODY_BOOST) for t in terms]
+    body = [wq.Term("words", t, boost=BODY_BOOST) for t in terms] if BODY_BOOST > 0 else []
     results = s.search(
         wq.AndMaybe(required, wq.Or(body)) if body else required,
         limit=max(1, min(int(limit), 100)),
