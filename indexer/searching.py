@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,7 +84,9 @@ class NoticeIndex:
         self.poll_interval = poll_interval
         self._checked = -1e9
         self._sync_lock = threading.Lock()
-        self._local = threading.local()
+        self._read_lock = threading.RLock()
+        self._searcher = None
+        self._searcher_ix = None
         self._ix = None
         self._facets = FacetCounter()
 
@@ -116,34 +120,79 @@ class NoticeIndex:
             self._ix = open_or_create(self.data_dir)
 
     def searcher(self):
-        """This thread's searcher, reopened when the index has a newer generation."""
-        self.refresh()
-        s = getattr(self._local, "searcher", None)
-        ix = self._ix
-        if s is None or getattr(self._local, "ix", None) is not ix:
-            if s is not None:
-                s.close()
-            s = ix.searcher(weighting=weighting())
-            self._local.ix = ix
-        elif not s.up_to_date():
-            # An empty index is never "up to date"; refreshing it fails inside Whoosh.
-            if ix.doc_count_all() == 0:
-                s.close()
+        """The shared searcher, reopened when the index has a newer generation.
+
+        One searcher serves every thread (callers hold ``reading()``): searching is pure
+        Python, so threads would not run in parallel anyway, and a searcher per thread
+        costs its own copy of the index's caches and mapped pages.
+        """
+        with self._read_lock:
+            self.refresh()
+            s = self._searcher
+            ix = self._ix
+            if s is None or self._searcher_ix is not ix:
+                if s is not None:
+                    s.close()
                 s = ix.searcher(weighting=weighting())
-            else:
-                s = s.refresh()
-        self._local.searcher = s
-        return s
+                self._searcher_ix = ix
+            elif not s.up_to_date():
+                # An empty index is never "up to date"; refreshing it fails inside Whoosh.
+                if ix.doc_count_all() == 0:
+                    s.close()
+                    s = ix.searcher(weighting=weighting())
+                else:
+                    s = s.refresh()
+            self._searcher = s
+            return s
+
+    @contextmanager
+    def reading(self) -> Iterator[Any]:
+        """Hold the searcher for a whole operation (several calls on one searcher)."""
+        with self._read_lock:
+            yield self.searcher()
 
     def close(self) -> None:
-        s = getattr(self._local, "searcher", None)
-        if s is not None:
-            s.close()
-            self._local.searcher = None
+        with self._read_lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+
+    def search(
+        self,
+        query: str = "",
+        kind: str = "problem",
+        filters: dict[str, str] | None = None,
+        sort: str = "relevance",
+        page: int = 1,
+        per_page: int = 20,
+    ) -> SearchResult:
+        """Search problems or notices; never raises on any query text.
+
+        ``filters`` keys: org, region, year, type, inspector, inspection.
+        """
+        with self._read_lock:
+            return self._search(query, kind, filters, sort, page, per_page)
+
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        """The stored fields of a notice or problem document."""
+        with self._read_lock:
+            return self._document(doc_id)
+
+    def problems_of(self, notice_id: str) -> list[dict[str, Any]]:
+        """The stored problem documents of one notice, in document order."""
+        with self._read_lock:
+            return self._problems_of(notice_id)
+
+    def export(
+        self, query: str = "", filters: dict[str, str] | None = None, limit: int = 10_000
+    ) -> list[Hit]:
+        """Every matching problem (up to ``limit``), best first, for CSV export."""
+        with self._read_lock:
+            return self._export(query, filters, limit)
 
     # -- search ----------------------------------------------------------------------
 
-    def search(
+    def _search(
         self,
         query: str = "",
         kind: str = "problem",
@@ -248,18 +297,18 @@ class NoticeIndex:
             expansions=found,
         )
 
-    def document(self, doc_id: str) -> dict[str, Any] | None:
+    def _document(self, doc_id: str) -> dict[str, Any] | None:
         """The stored fields of a notice or problem document."""
         s = self.searcher()
         return s.document(id=doc_id)
 
-    def problems_of(self, notice_id: str) -> list[dict[str, Any]]:
+    def _problems_of(self, notice_id: str) -> list[dict[str, Any]]:
         """The stored problem documents of one notice, in document order."""
         s = self.searcher()
         docs = list(s.documents(notice_id=notice_id, kind="problem"))
         return sorted(docs, key=lambda d: d.get("n") or 0)
 
-    def export(
+    def _export(
         self,
         query: str = "",
         filters: dict[str, str] | None = None,

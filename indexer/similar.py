@@ -51,7 +51,11 @@ def key_terms(title: str, subtitles: list[str] | tuple[str, ...] = ()) -> list[s
 
 def similar(index: NoticeIndex, problem_id: str, limit: int = 10) -> list[SimilarHit]:
     """Problems from other notices ranked by how likely they are the same kind of problem."""
-    s = index.searcher()
+    with index.reading() as s:
+        return _similar(s, problem_id, limit)
+
+
+def _similar(s: Any, problem_id: str, limit: int) -> list[SimilarHit]:
     doc = s.document(id=problem_id)
     if doc is None or doc.get("kind") != "problem":
         raise NotFound(f"没有编号为 {problem_id} 的问题")
