@@ -20,7 +20,8 @@ CONTACT_LABEL_RE = re.compile(
 ADDRESS_RE = re.compile(
     r"(?:邮政信箱|通信地址|通讯地址|来信地址|邮寄地址|联系地址|办公地址|地址|信箱)\s*[:]\s*([^;\n]+)"
 )
-SIGNATURE_BAD_RE = re.compile(r"[,。:;!?]|电话|邮箱|信箱|地址|欢迎|监督|联系")
+# 监督 is not here: 市场监督管理局 signs notices; 欢迎…监督 lines are caught by 欢迎.
+SIGNATURE_BAD_RE = re.compile(r"[,。:;!?]|电话|邮箱|信箱|地址|欢迎|联系")
 
 
 @dataclass

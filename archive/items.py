@@ -18,6 +18,7 @@ TAIL_RE = re.compile(r"(?:的问题|问题)(?:的?整改(?:落实)?(?:情况)?)?
 PROBLEM_LIKE_RE = re.compile(
     r"^(?:[“\"]?\s*(?:针对|关于|对于)|(?:反馈|存在|巡察反馈|巡视反馈)?问题\s*:)"
 )
+CATEGORY_RE = re.compile(r"方面(?:存在的)?(?:问题)?(?:的?整改(?:落实)?(?:情况)?)?[:,]?$")
 SENTENCE_END = "。!?\n"
 
 LABELS = {
@@ -80,6 +81,9 @@ def clean_title(statement: str) -> str:
 def is_problem_like(norm: str) -> bool:
     """Does a heading's first sentence state a fed-back problem?"""
     first = re.split(r"[。\n]", norm, maxsplit=1)[0]
+    # "…方面" / "…方面问题的整改情况" names a category of problems, not a problem.
+    if CATEGORY_RE.search(first):
+        return False
     return bool(PROBLEM_LIKE_RE.match(first) or "问题" in first)
 
 

@@ -1,0 +1,46 @@
+"""Small notices pinning parser fixes found by the benchmark corpus."""
+
+from archive.header import INSPECTOR_RE
+from archive.parser import parse_text
+
+NOTICE = """根据区委统一部署，2023年3月1日至4月10日，区委交叉巡察第十一组对区市场监督管理局党组\
+开展了巡察。2023年5月8日，区委交叉巡察第十一组向区市场监督管理局党组反馈了巡察意见。\
+现将巡察整改情况予以公布。
+一、整改工作开展情况
+局党组成立整改工作领导小组，逐条制定整改措施。
+二、巡察反馈问题整改情况
+（一）上轮巡察反馈问题整改不彻底方面
+1.整改台账销号不严。一是重新梳理上轮巡察整改台账；二是逐项复核销号材料。
+2.长效机制建立不够。一是修订完善议事规则；二是建立整改回头看制度。
+（二）落实全面从严治党主体责任方面
+3.廉政谈话开展不经常。一是制定年度谈话计划；二是党组书记带头开展谈话。
+三、下一步工作打算
+持续巩固整改成果。
+中共某某市某某区市场监督管理局党组
+2023年9月1日
+"""
+
+
+def test_inspector_with_round_number_after_the_kind():
+    assert INSPECTOR_RE.search("区委交叉巡察第十一组对").group(0) == "区委交叉巡察第十一组"
+
+
+def test_category_heading_naming_problems_does_not_swallow_its_items():
+    n = parse_text(NOTICE, source="regression.txt")
+    assert [p.number for p in n.problems] == ["1.", "2.", "3."]
+    assert [p.title for p in n.problems] == [
+        "整改台账销号不严",
+        "长效机制建立不够",
+        "廉政谈话开展不经常",
+    ]
+    assert n.problems[0].category == "上轮巡察反馈问题整改不彻底方面"
+    assert [len(p.measures) for p in n.problems] == [2, 2, 2]
+
+
+def test_market_supervision_bureau_signs_the_notice():
+    n = parse_text(NOTICE, source="regression.txt")
+    assert n.publisher == "中共某某市某某区市场监督管理局党组"
+    assert n.organisation == "某某市某某区市场监督管理局"
+    assert n.inspector == "区委交叉巡察第十一组"
+    assert n.inspection_kind == "交叉"
+    assert n.published_date == "2023-09-01"
