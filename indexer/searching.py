@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from indexer.schema import weighting
 from indexer.writing import State, fingerprint, index_dir, open_or_create, sync
 
 MAX_PER_PAGE = 100
+CACHE_SIZE = 256  # recent results per index generation: popular searches, facet links
 MAX_PAGE = 1000
 FILTER_NAMES = ("org", "region", "year", "type", "inspector", "inspection")
 
@@ -71,6 +73,7 @@ class SearchResult:
     expansions: list[dict[str, str]]
     messages: list[str]
     seconds: float
+    cached: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -85,6 +88,8 @@ class NoticeIndex:
         self._checked = -1e9
         self._sync_lock = threading.Lock()
         self._read_lock = threading.RLock()
+        self._generation = 0
+        self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._searcher = None
         self._searcher_ix = None
         self._ix = None
@@ -142,6 +147,9 @@ class NoticeIndex:
                     s = ix.searcher(weighting=weighting())
                 else:
                     s = s.refresh()
+            if s is not self._searcher:
+                self._generation += 1  # results cached for the old searcher are stale
+                self._cache.clear()
             self._searcher = s
             return s
 
@@ -170,8 +178,37 @@ class NoticeIndex:
 
         ``filters`` keys: org, region, year, type, inspector, inspection.
         """
+        key = ("search", query, kind, tuple(sorted((filters or {}).items())), sort, page, per_page)
+        t0 = time.perf_counter()
         with self._read_lock:
-            return self._search(query, kind, filters, sort, page, per_page)
+            self.searcher()  # refresh first: a newer index empties the cache
+            hit = self._cache_get(key)
+            if hit is not None:
+                return replace(hit, cached=True, seconds=time.perf_counter() - t0)
+            result = self._search(query, kind, filters, sort, page, per_page)
+            self._cache_put(key, result)
+            return result
+
+    def cached(self, key: tuple[Any, ...], compute: Any) -> Any:
+        """``compute()`` once per index generation for ``key`` (e.g. similar problems)."""
+        with self._read_lock:
+            self.searcher()
+            value = self._cache_get(key)
+            if value is None:
+                value = compute()
+                self._cache_put(key, value)
+            return value
+
+    def _cache_get(self, key: tuple[Any, ...]) -> Any:
+        value = self._cache.get(key)
+        if value is not None:
+            self._cache.move_to_end(key)
+        return value
+
+    def _cache_put(self, key: tuple[Any, ...], value: Any) -> None:
+        self._cache[key] = value
+        while len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
         """The stored fields of a notice or problem document."""

@@ -51,8 +51,12 @@ def key_terms(title: str, subtitles: list[str] | tuple[str, ...] = ()) -> list[s
 
 def similar(index: NoticeIndex, problem_id: str, limit: int = 10) -> list[SimilarHit]:
     """Problems from other notices ranked by how likely they are the same kind of problem."""
-    with index.reading() as s:
-        return _similar(s, problem_id, limit)
+
+    def compute() -> list[SimilarHit]:
+        with index.reading() as s:
+            return _similar(s, problem_id, limit)
+
+    return list(index.cached(("similar", problem_id, limit), compute))
 
 
 def _similar(s: Any, problem_id: str, limit: int) -> list[SimilarHit]:
