@@ -119,7 +119,9 @@ class Server:
         cmd = [sys.executable, "-m", "web", "--host", HOST, "--port", str(self.port)]
         cmd += ["--data", str(data_dir), "--threads", str(threads)]
         repo = Path(__file__).resolve().parents[1]
-        env = {**os.environ, "PYTHONPATH": str(repo)}
+        # Results are measured uncached: the load repeats a fixed mix, which a result cache
+        # would answer from memory.
+        env = {**os.environ, "PYTHONPATH": str(repo), "NOTICES_SEARCH_CACHE": "0"}
         self.proc = subprocess.Popen(
             cmd, cwd=repo, stdout=self._log_file, stderr=subprocess.STDOUT, env=env
         )

@@ -242,7 +242,7 @@ def step_inprocess(data: Path, reps: int, ids: list[str], n_similar: int) -> dic
     from indexer.similar import similar
 
     say(f"进程内检索：{len(MIX)} 条查询 × {reps} 次，相似问题 {n_similar} 个")
-    idx = NoticeIndex(data)
+    idx = NoticeIndex(data, cache_size=0)  # repeated queries must not be answered from memory
     t0 = time.perf_counter()
     idx.refresh(force=True)
     idx.searcher()

@@ -7,6 +7,7 @@ searching with the searcher they have.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -31,7 +32,9 @@ from indexer.schema import weighting
 from indexer.writing import State, fingerprint, index_dir, open_or_create, sync
 
 MAX_PER_PAGE = 100
-CACHE_SIZE = 256  # recent results per index generation: popular searches, facet links
+# Recent results per index generation (popular searches, facet links); the environment
+# variable NOTICES_SEARCH_CACHE sets the size (0 turns the cache off, as benchmarks do).
+CACHE_SIZE = 256
 MAX_PAGE = 1000
 FILTER_NAMES = ("org", "region", "year", "type", "inspector", "inspection")
 
@@ -82,8 +85,14 @@ class SearchResult:
 class NoticeIndex:
     """Search over one data directory's archive; safe to share between threads."""
 
-    def __init__(self, data_dir: str | Path, poll_interval: float = 1.0) -> None:
+    def __init__(
+        self, data_dir: str | Path, poll_interval: float = 1.0, cache_size: int | None = None
+    ) -> None:
         self.data_dir = Path(data_dir)
+        if cache_size is None:
+            env = os.environ.get("NOTICES_SEARCH_CACHE", "")
+            cache_size = int(env) if env.isdigit() else CACHE_SIZE
+        self.cache_size = cache_size
         self.poll_interval = poll_interval
         self._checked = -1e9
         self._sync_lock = threading.Lock()
@@ -206,8 +215,10 @@ class NoticeIndex:
         return value
 
     def _cache_put(self, key: tuple[Any, ...], value: Any) -> None:
+        if self.cache_size <= 0:
+            return
         self._cache[key] = value
-        while len(self._cache) > CACHE_SIZE:
+        while len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
 
     def document(self, doc_id: str) -> dict[str, Any] | None:

@@ -251,3 +251,21 @@ def test_a_new_notice_is_searchable_after_ingest_in_another_process(tmp_path):
         capture_output=True,
     )
     assert idx.search("残联").total > 0
+
+
+def test_results_are_cached_until_the_index_changes(tmp_path):
+    d = tmp_path / "data"
+    with Archive(d) as a:
+        a.ingest_path(REPO / "seeds" / "000_15f829d25a69815d.txt")
+    idx = NoticeIndex(d, poll_interval=0, cache_size=8)
+    first = idx.search("整改")
+    again = idx.search("整改")
+    assert not first.cached and again.cached
+    assert [h.id for h in again.hits] == [h.id for h in first.hits]
+    with Archive(d) as a:
+        a.ingest_path(REPO / "seeds" / "004_b1ce438446146357.txt")
+    after = idx.search("整改")
+    assert not after.cached and after.total > first.total
+    off = NoticeIndex(d, poll_interval=0, cache_size=0)
+    off.search("整改")
+    assert not off.search("整改").cached
