@@ -17,6 +17,9 @@ from indexer import taxonomy
 from indexer.features import features, query_features
 from indexer.searching import NoticeIndex
 
+MAX_FEATURES = 20
+TYPE_FLOOR = 1.0  # boosts at or above this mark a problem's own types (not mentioned ones)
+WORD_FLOOR = 1.0  # … and its own title words (not thesaurus or body ones)
 BODY_BOOST = 0.0  # words of the whole text: better evidence, but a search over every text
 
 
@@ -59,6 +62,24 @@ def similar(index: NoticeIndex, problem_id: str, limit: int = 10) -> list[Simila
     return list(index.cached(("similar", problem_id, limit), compute))
 
 
+def _rarest(s: Any, wanted: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """The problem's own types and title words, then the rarest other features, at most
+    MAX_FEATURES in all.
+
+    A long statement that runs several problems together has 50 features or more; the rare
+    ones decide the ranking, and the common ones cost most to look up.
+    """
+    own = [
+        (f, b)
+        for f, b in wanted
+        if (f.startswith("T:") and b >= TYPE_FLOOR) or (f.startswith("W:") and b >= WORD_FLOOR)
+    ][:MAX_FEATURES]
+    rest = [(f, b) for f, b in wanted if (f, b) not in own]
+    rest = [fb for fb in rest if s.doc_frequency("sim", fb[0]) > 0]
+    rest.sort(key=lambda fb: s.doc_frequency("sim", fb[0]))
+    return own + rest[: max(0, MAX_FEATURES - len(own))]
+
+
 def _similar(s: Any, problem_id: str, limit: int) -> list[SimilarHit]:
     doc = s.document(id=problem_id)
     if doc is None or doc.get("kind") != "problem":
@@ -68,6 +89,7 @@ def _similar(s: Any, problem_id: str, limit: int) -> list[SimilarHit]:
     wanted = query_features(doc.get("title", ""), subtitles, types, body=doc.get("text", ""))
     if not wanted:
         return []
+    wanted = _rarest(s, wanted)
     terms = [f[2:] for f, _ in wanted if f.startswith("W:")]
     # Only problem documents carry ``sim`` features, so requiring them keeps notices out
     # without a kind filter (which would cost a docset over the whole index per call);
