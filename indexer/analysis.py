@@ -62,14 +62,18 @@ def query_bigrams(text: str) -> list[str]:
     return [chars[i] + chars[i + 1] for i in range(len(chars) - 1)]
 
 
-class LiteralTokenizer(Tokenizer):
-    """Whoosh tokenizer for the literal stream (picklable: no state)."""
+class _StreamTokenizer(Tokenizer):
+    """Whoosh's tokenizer protocol around ``spans(value)``, which yields (text, start, end)
+    in order; positions are sequential. Stateless, so it pickles with the schema."""
 
     def __eq__(self, other: object) -> bool:
         return other.__class__ is self.__class__
 
     def __hash__(self) -> int:
         return hash(self.__class__)
+
+    def spans(self, value: str) -> Iterator[tuple[str, int, int]]:
+        raise NotImplementedError
 
     def __call__(
         self,
@@ -94,26 +98,31 @@ class LiteralTokenizer(Tokenizer):
                 t.startchar, t.endchar = start_char, start_char + len(value)
             yield t
             return
+        for i, (text, start, end) in enumerate(self.spans(value)):
+            t.text = text
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = text
+            if positions:
+                t.pos = start_pos + i
+            if chars:
+                t.startchar, t.endchar = start_char + start, start_char + end
+            yield t
+
+
+class LiteralTokenizer(_StreamTokenizer):
+    """The literal stream: overlapping bigrams, then the last character alone."""
+
+    def spans(self, value: str) -> Iterator[tuple[str, int, int]]:
         stream = literal_chars(value)
         n = len(stream)
         for i, (c, off) in enumerate(stream):
             if i + 1 < n:
                 nxt, noff = stream[i + 1]
-                t.text = c + nxt
-                end = noff + 1
+                yield c + nxt, off, noff + 1
             else:
-                t.text = c
-                end = off + 1
-            t.boost = 1.0
-            t.stopped = False
-            if keeporiginal:
-                t.original = t.text
-            if positions:
-                t.pos = start_pos + i
-            if chars:
-                t.startchar = start_char + off
-                t.endchar = start_char + end
-            yield t
+                yield c, off, off + 1
 
 
 # -- jieba -----------------------------------------------------------------------------
@@ -170,49 +179,11 @@ def words(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
-class WordTokenizer(Tokenizer):
-    """Whoosh tokenizer for jieba words at sequential positions (picklable: no state)."""
+class WordTokenizer(_StreamTokenizer):
+    """jieba words at sequential positions."""
 
-    def __eq__(self, other: object) -> bool:
-        return other.__class__ is self.__class__
-
-    def __hash__(self) -> int:
-        return hash(self.__class__)
-
-    def __call__(
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        tokenize: bool = True,
-        mode: str = "",
-        **kwargs: object,
-    ) -> Iterator[Token]:
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            t.original = t.text = value
-            t.boost = 1.0
-            if positions:
-                t.pos = start_pos
-            if chars:
-                t.startchar, t.endchar = start_char, start_char + len(value)
-            yield t
-            return
-        for i, (w, s, e) in enumerate(words(value)):
-            t.text = w
-            t.boost = 1.0
-            t.stopped = False
-            if keeporiginal:
-                t.original = w
-            if positions:
-                t.pos = start_pos + i
-            if chars:
-                t.startchar, t.endchar = start_char + s, start_char + e
-            yield t
+    def spans(self, value: str) -> Iterator[tuple[str, int, int]]:
+        yield from words(value)
 
 
 def literal_analyzer() -> LiteralTokenizer:
