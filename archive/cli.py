@@ -36,15 +36,18 @@ class UserError(click.ClickException):
         click.echo(f"错误: {self.format_message()}", err=True)
 
 
-class _Group(click.Group):
-    """Turns any unexpected exception into a one-line error instead of a traceback."""
+class ErrorGroup(click.Group):
+    """Turns the package's own errors (``handled``) and any unexpected exception into a
+    one-line error instead of a traceback. The indexer's CLI extends ``handled``."""
+
+    handled: tuple[type[Exception], ...] = (ArchiveError,)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
-        except ArchiveError as exc:
+        except self.handled as exc:
             raise UserError(str(exc)) from exc
         except Exception as exc:
             raise UserError(f"内部错误（{type(exc).__name__}: {exc}）") from exc
@@ -79,7 +82,7 @@ def _dump(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ErrorGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """巡察通报检索库：导入、查看和管理巡察整改情况通报。
 

@@ -14,28 +14,14 @@ from typing import Any
 
 import click
 
+from archive.cli import ErrorGroup, UserError
 from archive.errors import ArchiveError
 from archive.store import data_dir
 from indexer.errors import IndexerError
 
 
-class UserError(click.ClickException):
-    def __init__(self, message: str, exit_code: int = 1) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-    def show(self, file: Any = None) -> None:
-        click.echo(f"错误: {self.format_message()}", err=True)
-
-
-class _Group(click.Group):
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
-            raise
-        except (ArchiveError, IndexerError) as exc:
-            raise UserError(str(exc)) from exc
+class _Group(ErrorGroup):
+    handled = (ArchiveError, IndexerError)
 
 
 def _data(func):
