@@ -128,7 +128,7 @@ def build(
         tmp.mkdir(parents=True)
         ix = whoosh_index.create_in(tmp, make_schema())
         if procs > 1:
-            w = ix.writer(procs=procs, multisegment=True, limitmb=256)
+            w = ix.writer(procs=procs, multisegment=True, limitmb=256, compound=False)
         else:
             w = _writer(ix, timeout)
         try:
