@@ -53,7 +53,8 @@ class ErrorGroup(click.Group):
             raise UserError(f"内部错误（{type(exc).__name__}: {exc}）") from exc
 
 
-def _data_option(func: F) -> F:
+def data_option(func: F) -> F:
+    """``--data DIR`` after any sub-command, the same in every package's CLI."""
     return click.option(
         "--data",
         "data",
@@ -95,7 +96,7 @@ def cli() -> None:
 
 @cli.command("parse")
 @click.argument("file", type=click.Path(path_type=Path))
-@_data_option
+@data_option
 def parse_cmd(file: Path, data: str | None) -> None:
     """解析一个文件并以 JSON 输出通报结构（不写入档案库）。
 
@@ -152,7 +153,7 @@ def _collect(paths: tuple[Path, ...]) -> tuple[list[Path], list[tuple[Path, str]
 
 @cli.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@_data_option
+@data_option
 def ingest_cmd(paths: tuple[Path, ...], data: str | None) -> None:
     """导入文件或文件夹（递归，只取 .txt .html .htm .docx .pdf）。
 
@@ -215,7 +216,7 @@ def ingest_cmd(paths: tuple[Path, ...], data: str | None) -> None:
 
 @cli.command("list")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
-@_data_option
+@data_option
 def list_cmd(as_json: bool, data: str | None) -> None:
     """列出档案库中的通报：编号、发布日期、被巡察单位、问题数、标题（或来源文件）。
 
@@ -249,7 +250,7 @@ def list_cmd(as_json: bool, data: str | None) -> None:
 @cli.command("show")
 @click.argument("item_id", metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
-@_data_option
+@data_option
 def show_cmd(item_id: str, as_json: bool, data: str | None) -> None:
     """显示一篇通报的要素和问题清单；给问题编号（通报编号-序号）则显示该问题及整改措施。
 
@@ -339,7 +340,7 @@ def _show_problem(pid: str, parent: StoredNotice, p: Problem, as_json: bool) -> 
 
 @cli.command("remove")
 @click.argument("notice_id", metavar="ID")
-@_data_option
+@data_option
 def remove_cmd(notice_id: str, data: str | None) -> None:
     """从档案库删除一篇通报及其问题（索引随后同步）。
 

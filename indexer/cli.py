@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from archive.cli import ErrorGroup, UserError
+from archive.cli import ErrorGroup, UserError, data_option
 from archive.errors import ArchiveError
 from archive.store import data_dir
 from indexer.errors import IndexerError
@@ -22,16 +22,6 @@ from indexer.errors import IndexerError
 
 class _Group(ErrorGroup):
     handled = (ArchiveError, IndexerError)
-
-
-def _data(func):
-    return click.option(
-        "--data",
-        "data",
-        metavar="DIR",
-        default=None,
-        help="数据目录（默认取环境变量 NOTICES_DATA，再默认 ./data）。",
-    )(func)
 
 
 def _echo_json(obj: Any) -> None:
@@ -55,7 +45,7 @@ def main() -> None:
 
 
 @main.command()
-@_data
+@data_option
 @click.option(
     "--procs",
     type=click.IntRange(1, 16),
@@ -93,7 +83,7 @@ def build(data: str | None, procs: int) -> None:
 
 
 @main.command()
-@_data
+@data_option
 def sync(data: str | None) -> None:
     """Bring the index up to date with the archive (incremental).
 
@@ -121,7 +111,7 @@ def sync(data: str | None) -> None:
 )
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
-@_data
+@data_option
 def search(query: str, kind: str, limit: int, as_json: bool, data: str | None) -> None:
     """Search problems (or notices) with the query language.
 
@@ -154,7 +144,7 @@ def search(query: str, kind: str, limit: int, as_json: bool, data: str | None) -
 @click.argument("problem_id")
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
-@_data
+@data_option
 def similar(problem_id: str, limit: int, as_json: bool, data: str | None) -> None:
     """Problems in other notices similar to PROBLEM_ID.
 
@@ -175,7 +165,7 @@ def similar(problem_id: str, limit: int, as_json: bool, data: str | None) -> Non
 
 
 @main.command()
-@_data
+@data_option
 def check(data: str | None) -> None:
     """Report drift between the index and the archive (exit 1 when they differ).
 
@@ -214,7 +204,7 @@ def check(data: str | None) -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（默认也是 JSON）。")
 @click.option("--details", is_flag=True, help="同时输出每个查询的得分。")
-@_data
+@data_option
 def evaluate(
     judgments: Path | None, queries: Path | None, as_json: bool, details: bool, data: str | None
 ) -> None:
