@@ -75,8 +75,8 @@ def _rarest(s: Any, wanted: list[tuple[str, float]]) -> list[tuple[str, float]]:
         if (f.startswith("T:") and b >= TYPE_FLOOR) or (f.startswith("W:") and b >= WORD_FLOOR)
     ][:MAX_FEATURES]
     rest = [(f, b) for f, b in wanted if (f, b) not in own]
-    rest = [fb for fb in rest if s.doc_frequency("sim", fb[0]) > 0]
-    rest.sort(key=lambda fb: s.doc_frequency("sim", fb[0]))
+    df = {f: s.doc_frequency("sim", f) for f, _ in rest}
+    rest = sorted((fb for fb in rest if df[fb[0]] > 0), key=lambda fb: df[fb[0]])
     return own + rest[: max(0, MAX_FEATURES - len(own))]
 
 
