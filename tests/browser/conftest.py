@@ -26,7 +26,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Request, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    Request,
+    Response,
+    sync_playwright,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -352,6 +360,7 @@ class Watch:
         self.page.on("pageerror", lambda exc: self.events.append(f"pageerror: {exc}"))
         self.page.on("request", self._on_request)
         self.page.on("requestfailed", self._on_failed)
+        self.page.on("response", self._on_response)
 
     def _on_console(self, msg: ConsoleMessage) -> None:
         if msg.type == "error":
@@ -365,10 +374,16 @@ class Watch:
             self.events.append(f"off-machine request: {req.url}")
 
     def _on_failed(self, req: Request) -> None:
-        # A download navigation is reported as aborted; that is the browser, not the app.
-        if req.failure == "net::ERR_ABORTED" and req.is_navigation_request():
+        # ERR_ABORTED is the browser cancelling a request: a download navigation, or a
+        # sub-resource (the favicon) still loading when the test moves to the next page.
+        # A resource the app fails to serve arrives as a response and is caught below.
+        if req.failure == "net::ERR_ABORTED":
             return
         self.events.append(f"request failed: {req.url} ({req.failure})")
+
+    def _on_response(self, resp: Response) -> None:
+        if resp.status >= 400 and not resp.request.is_navigation_request():
+            self.events.append(f"sub-resource {resp.status}: {resp.url}")
 
     def assert_clean(self, allow: Callable[[str], bool] | None = None) -> None:
         """Fail on any problem reported since the last call that ``allow`` does not accept."""
