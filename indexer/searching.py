@@ -20,6 +20,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh import sorting
 from whoosh.collectors import FilterCollector
+from whoosh.idsets import BitSet
 
 from archive.store import DB_NAME, Archive
 from indexer import taxonomy
@@ -103,6 +104,7 @@ class NoticeIndex:
         self._searcher_ix = None
         self._ix = None
         self._facets = FacetCounter()
+        self._kind_docs: dict[str, Any] = {}  # kind -> docnums, for the current searcher
 
     # -- freshness -------------------------------------------------------------------
 
@@ -150,15 +152,15 @@ class NoticeIndex:
                 s = ix.searcher(weighting=weighting())
                 self._searcher_ix = ix
             elif not s.up_to_date():
-                # An empty index is never "up to date"; refreshing it fails inside Whoosh.
-                if ix.doc_count_all() == 0:
-                    s.close()
-                    s = ix.searcher(weighting=weighting())
-                else:
-                    s = s.refresh()
+                # A fresh searcher, not ``s.refresh()``: Whoosh's refresh reuses the reader
+                # of every segment whose id is unchanged, and so misses documents deleted
+                # from an old segment (a removed or replaced notice would stay findable).
+                s.close()
+                s = ix.searcher(weighting=weighting())
             if s is not self._searcher:
                 self._generation += 1  # results cached for the old searcher are stale
                 self._cache.clear()
+                self._kind_docs.clear()
             self._searcher = s
             return s
 
@@ -257,9 +259,8 @@ class NoticeIndex:
         per_page = min(max(int(per_page), 1), MAX_PER_PAGE)
         compiled = compile_query(parse(query or ""))
         messages = list(compiled.messages)
-        restrict: list[wq.Query] = [wq.Term("kind", kind)]
         s = self.searcher()
-        restrict.extend(self._filters(s, filters, messages))
+        restrict = self._filters(s, filters, messages)
         q = compiled.query if compiled.query is not None else wq.Every()
         if compiled.query is None and (query or "").strip() and not compiled.messages:
             if not any(c.isalnum() for c in query):
@@ -273,7 +274,9 @@ class NoticeIndex:
         ranked = s.collector(limit=page * per_page, sortedby=sortedby, optimize=False, terms=False)
         ranked.replace = 0  # no pruning of matchers that cannot reach the top k
         collector = DocsCollector(ranked)
-        s.search_with_collector(q, FilterCollector(collector, allow=wq.And(restrict)))
+        s.search_with_collector(
+            q, FilterCollector(collector, allow=self._allowed(s, kind, restrict))
+        )
         results = collector.results()
         total = len(collector.docs)
         lo = (page - 1) * per_page
@@ -298,6 +301,18 @@ class NoticeIndex:
             messages=messages,
             seconds=time.perf_counter() - t0,
         )
+
+    def _allowed(self, s, kind: str, restrict: list[wq.Query]) -> Any:
+        """The documents a search may return: those of ``kind`` (a set kept for the
+        searcher's lifetime: building it walked every document, ≈ 50 ms at 10 k notices)
+        passing the filters."""
+        docs = self._kind_docs.get(kind)
+        if docs is None:
+            docs = self._kind_docs[kind] = BitSet(s.docs_for_query(wq.Term("kind", kind)))
+        if not restrict:
+            return docs
+        passing = s.docs_for_query(restrict[0] if len(restrict) == 1 else wq.And(restrict))
+        return {d for d in passing if d in docs}
 
     @staticmethod
     def _filters(s, filters: dict[str, str] | None, messages: list[str]) -> list[wq.Query]:
@@ -364,12 +379,11 @@ class NoticeIndex:
     ) -> list[Hit]:
         """Every matching problem (up to ``limit``), best first, for CSV export."""
         compiled = compile_query(parse(query or ""))
-        restrict: list[wq.Query] = [wq.Term("kind", "problem")]
         s = self.searcher()
-        restrict.extend(self._filters(s, filters, []))
+        allow = self._allowed(s, "problem", self._filters(s, filters, []))
         q = compiled.query if compiled.query is not None else wq.Every()
         sortedby = [sorting.FieldFacet("date", reverse=True)] if isinstance(q, wq.Every) else None
-        results = s.search(q, limit=limit, filter=wq.And(restrict), sortedby=sortedby, terms=False)
+        results = s.search(q, limit=limit, filter=allow, sortedby=sortedby, terms=False)
         return [self._hit(h, compiled.terms, compiled.expansions) for h in results]
 
 

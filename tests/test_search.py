@@ -269,3 +269,32 @@ def test_results_are_cached_until_the_index_changes(tmp_path):
     off = NoticeIndex(d, poll_interval=0, cache_size=0)
     off.search("整改")
     assert not off.search("整改").cached
+
+
+def test_a_removed_notice_leaves_search_and_similar_problems(tmp_path):
+    """Removing a notice deletes its documents from a segment without rewriting it; an
+    index object opened before must stop finding them (search and similar problems)."""
+    from indexer.similar import similar
+    from indexer.writing import sync
+
+    d = tmp_path / "data"
+    with Archive(d) as a:
+        for f in CORPUS:
+            try:
+                a.ingest_path(f)
+            except Exception:  # the truncated and reject-like notices may be refused
+                pass
+    build(d)
+    idx = NoticeIndex(d, poll_interval=0, cache_size=0)
+    target = next(h for h in idx.search("公务用车", per_page=50).hits)
+    before = similar(idx, target.id, limit=10)
+    assert before, "the corpus has other notices about official cars"
+    gone = before[0].notice_id
+    with Archive(d) as a:
+        a.remove(gone)
+    sync(d)
+    after = similar(idx, target.id, limit=10)
+    assert after
+    assert all(h.notice_id != gone for h in idx.search("公务用车", per_page=100).hits)
+    assert all(h.notice_id != gone for h in after)
+    assert all(h.notice_id != target.notice_id for h in after)
