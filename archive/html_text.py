@@ -268,7 +268,9 @@ def _remove_related_boxes(root: Tag) -> None:
 def _remove_noise(root: Tag, total: int) -> None:
     counts = _prose_counts(root)
     for tag in list(root.find_all(True)):
-        if tag.decomposed:
+        # A decomposed tag has an empty name. (``tag.decomposed`` looks up ``_decomposed``
+        # through Tag.__getattr__, a search of the whole subtree: quadratic when nested.)
+        if not tag.name:
             continue
         noisy = tag.name in _NOISE_TAGS or any(_NOISE_NAME.search(n) for n in _names(tag))
         if not noisy:

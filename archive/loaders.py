@@ -26,6 +26,9 @@ MiB = 1024 * 1024
 MAX_TEXT_BYTES = 8 * MiB  # .txt / .html
 MAX_BINARY_BYTES = 32 * MiB  # .docx / .pdf
 MAX_CHARS = 1_000_000
+# A government article page has a few thousand elements; parsing costs ≈ 50 µs per element,
+# so a tag-stuffed file would hold the ingest for tens of seconds before being refused.
+MAX_TAGS = 60_000
 
 _FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".docx": "docx", ".pdf": "pdf"}
 
@@ -298,6 +301,15 @@ def _docx_lines(data: bytes, name: str) -> list[str]:
         raise RejectedFile(f"DOCX 文件已损坏或不是 Word 文档（{detail}）", source=name) from None
 
 
+def check_markup(data: bytes, name: str) -> None:
+    """Refuse a page with more elements than any article page, before parsing it."""
+    tags = data.count(b"<")
+    if tags > MAX_TAGS:
+        raise RejectedFile(
+            f"网页标签过多（约 {tags:,} 个，上限 {MAX_TAGS:,} 个），不像一篇通报网页", source=name
+        )
+
+
 # --------------------------------------------------------------------------- entry points
 
 
@@ -316,6 +328,7 @@ def load_bytes(data: bytes, name: str) -> Loaded:
         elif fmt == "html":
             from archive import html_text
 
+            check_markup(data, base)
             text, encoding = decode_text(data, base, html_text.declared_charset(data))
             lines, meta = html_text.extract(text)
         elif fmt == "docx":

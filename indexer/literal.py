@@ -16,6 +16,7 @@ from typing import Any
 
 from whoosh import matching
 from whoosh import query as wq
+from whoosh.matching.wrappers import FilterMatcher
 
 B = 0.75  # BM25F's defaults (indexer.schema.weighting uses scoring.BM25F())
 K1 = 1.2
@@ -30,10 +31,38 @@ def checked_offsets(count: int) -> list[int]:
     return offsets
 
 
+def _postings(reader: Any, fieldname: str, btext: bytes) -> dict[int, Any]:
+    """One term's postings in a segment: document number -> encoded positions.
+
+    Read block by block from the W3 codec's arrays (whoosh-reloaded 2.7.5, pinned): the
+    dict is built at C speed, and only the documents that hold every needed bigram have
+    their positions decoded. Other matchers are read one posting at a time.
+    """
+    m = reader.postings(fieldname, btext)
+    raw = m.child if isinstance(m, FilterMatcher) else m
+    if not all(hasattr(raw, a) for a in ("_read_ids", "_read_values", "_next_block")):
+        out = {}
+        while m.is_active():
+            out[m.id()] = m.value()
+            m.next()
+        return out
+    out = {}
+    while raw.is_active():
+        raw._read_ids()
+        raw._read_values()
+        out.update(zip(raw._ids, raw._values, strict=True))
+        raw._next_block()
+    if isinstance(m, FilterMatcher):  # a segment with deleted documents
+        for d in reader.deleted_docs_set:
+            out.pop(d, None)
+    return out
+
+
 def leaf_matches(reader: Any, fieldname: str, grams: list[str]) -> tuple[list[int], list[int]]:
     """Document numbers of one segment whose field holds ``grams`` at consecutive
     positions, with how many times."""
     field = reader.schema[fieldname]
+    decode = field.format.decoder("positions")
     lists = []
     for off in checked_offsets(len(grams)):
         btext = field.to_bytes(grams[off])
@@ -41,34 +70,22 @@ def leaf_matches(reader: Any, fieldname: str, grams: list[str]) -> tuple[list[in
             return [], []
         lists.append((reader.doc_frequency(fieldname, btext), off, btext))
     lists.sort()
-    matchers = [(reader.postings(fieldname, btext), off) for _, off, btext in lists]
-    lead, lead_off = matchers[0]
-    rest = matchers[1:]
+    postings = [(_postings(reader, fieldname, btext), off) for _, off, btext in lists]
+    candidates = set(postings[0][0])
+    for p, _ in postings[1:]:
+        candidates.intersection_update(p)
     ids: list[int] = []
     tfs: list[int] = []
-    while lead.is_active():
-        doc = lead.id()
-        behind = None
-        for m, _ in rest:
-            if m.id() < doc:
-                m.skip_to(doc)
-                if not m.is_active():
-                    return ids, tfs
-            if m.id() > doc:
-                behind = m.id()
-                break
-        if behind is not None:
-            lead.skip_to(behind)
-            continue
-        starts = {p - lead_off for p in lead.value_as("positions")}
-        for m, off in rest:
-            starts.intersection_update(p - off for p in m.value_as("positions"))
+    for doc in sorted(candidates):
+        starts = None
+        for p, off in postings:
+            here = {q - off for q in decode(p[doc])}
+            starts = here if starts is None else starts & here
             if not starts:
                 break
         if starts:
             ids.append(doc)
             tfs.append(len(starts))
-        lead.next()
     return ids, tfs
 
 
@@ -144,28 +161,34 @@ class Literal(wq.Query):
             return len(self._matches(top.reader())[0])
         return sum(len(self._matches(s.reader())[0]) for s, _ in top.leaf_searchers())
 
+    def scored(self, searcher: Any, weighted: bool = True) -> dict[int, float]:
+        """Matches in one segment with their BM25 scores (``searcher`` is atomic)."""
+        ids, tfs = self._matches(searcher.reader())
+        if not ids:
+            return {}
+        if not weighted:
+            return dict.fromkeys(ids, self.boost)
+        top = searcher.get_parent() if searcher.has_parent() else searcher
+        n = top.doc_count_all()
+        idf = math.log(n / (self.document_frequency(searcher) + 1)) + 1
+        avg = top.avg_field_length(self.fieldname) or 1
+        out = {}
+        for doc, tf in zip(ids, tfs, strict=True):
+            length = searcher.doc_field_length(doc, self.fieldname, 1)
+            norm = tf + K1 * ((1 - B) + B * length / avg)
+            out[doc] = self.boost * idf * tf * (K1 + 1) / norm
+        return out
+
     def matcher(self, searcher: Any, context: Any = None) -> Any:
         if self.fieldname not in searcher.schema:
             return matching.NullMatcher()
         if not searcher.is_atomic():
             return self._multi_matcher(searcher, context)
-        reader = searcher.reader()
-        ids, tfs = self._matches(reader)
-        if not ids:
-            return matching.NullMatcher()
         weighting = searcher.weighting if context is None else context.weighting
-        if weighting is None:
-            return matching.ListMatcher(ids, all_weights=self.boost)
-        top = searcher.get_parent() if searcher.has_parent() else searcher
-        n = top.doc_count_all()
-        idf = math.log(n / (self.document_frequency(searcher) + 1)) + 1
-        avg = top.avg_field_length(self.fieldname) or 1
-        weights = []
-        for doc, tf in zip(ids, tfs, strict=True):
-            length = searcher.doc_field_length(doc, self.fieldname, 1)
-            norm = tf + K1 * ((1 - B) + B * length / avg)
-            weights.append(self.boost * idf * tf * (K1 + 1) / norm)
-        return matching.ListMatcher(ids, weights=weights)
+        found = self.scored(searcher, weighted=weighting is not None)
+        if not found:
+            return matching.NullMatcher()
+        return matching.ListMatcher(list(found), weights=list(found.values()))
 
     def _multi_matcher(self, searcher: Any, context: Any) -> Any:
         ids: list[int] = []

@@ -7,6 +7,7 @@ searching with the searcher they have.
 
 from __future__ import annotations
 
+import heapq
 import os
 import threading
 import time
@@ -29,6 +30,7 @@ from indexer.errors import IndexBusy, IndexMissing
 from indexer.facets import DocsCollector, FacetCounter
 from indexer.highlight import match_spans, snippet
 from indexer.querying import parse
+from indexer.ranking import Ranker
 from indexer.schema import weighting
 from indexer.writing import State, fingerprint, index_dir, open_or_create, sync
 
@@ -104,6 +106,7 @@ class NoticeIndex:
         self._searcher_ix = None
         self._ix = None
         self._facets = FacetCounter()
+        self._ranker = Ranker()
         self._kind_docs: dict[str, Any] = {}  # kind -> docnums, for the current searcher
 
     # -- freshness -------------------------------------------------------------------
@@ -161,6 +164,8 @@ class NoticeIndex:
                 self._generation += 1  # results cached for the old searcher are stale
                 self._cache.clear()
                 self._kind_docs.clear()
+                segments = (sub.reader().segment() for sub, _ in s.leaf_searchers())
+                self._ranker.forget_except({g.segment_id() for g in segments if g is not None})
             self._searcher = s
             return s
 
@@ -269,22 +274,37 @@ class NoticeIndex:
         sortedby = None
         if sort == "date" or browse:
             sortedby = [sorting.FieldFacet("date", reverse=True), sorting.ScoreFacet()]
-        # optimize=False: every match must be seen, for the total and the facet counts.
-        # The recorder sits inside the filter, so it sees only the documents that pass it.
-        ranked = s.collector(limit=page * per_page, sortedby=sortedby, optimize=False, terms=False)
-        ranked.replace = 0  # no pruning of matchers that cannot reach the top k
-        collector = DocsCollector(ranked)
-        s.search_with_collector(
-            q, FilterCollector(collector, allow=self._allowed(s, kind, restrict))
-        )
-        results = collector.results()
-        total = len(collector.docs)
+        allow = self._allowed(s, kind, restrict)
         lo = (page - 1) * per_page
-        hits = [
-            self._hit(results[i], compiled.terms, compiled.expansions)
-            for i in range(lo, min(lo + per_page, results.scored_length()))
-        ]
-        facet_counts = self._facets.count(s, collector.docs)
+        if sortedby is None:
+            # Every match scored term at a time (ranking.py): the total and the facets
+            # need every match anyway, and the top of the ranking is a heap away.
+            scores = self._ranker.scores(s, q)
+            docs = sorted(d for d in scores if d in allow)
+            top = heapq.nsmallest(page * per_page, docs, key=lambda d: (-scores[d], d))
+            hits = [
+                self._hit(s.stored_fields(d), scores[d], compiled.terms, compiled.expansions)
+                for d in top[lo:]
+            ]
+        else:
+            # optimize=False: every match must be seen, for the total and the facet counts.
+            # The recorder sits inside the filter, so it sees only the documents that pass.
+            ranked = s.collector(
+                limit=page * per_page, sortedby=sortedby, optimize=False, terms=False
+            )
+            ranked.replace = 0  # no pruning of matchers that cannot reach the top k
+            collector = DocsCollector(ranked)
+            s.search_with_collector(q, FilterCollector(collector, allow=allow))
+            results = collector.results()
+            docs = collector.docs
+            hits = [
+                self._hit(
+                    results[i].fields(), results[i].score, compiled.terms, compiled.expansions
+                )
+                for i in range(lo, min(lo + per_page, results.scored_length()))
+            ]
+        total = len(docs)
+        facet_counts = self._facets.count(s, docs)
         expansions = []
         for e in compiled.expansions:
             used = sum(1 for h in hits if e.alternative in h.expansions)
@@ -331,8 +351,7 @@ class NoticeIndex:
                 out.append(fq)
         return out
 
-    def _hit(self, hit, terms: list[str], expansions) -> Hit:
-        f = hit.fields()
+    def _hit(self, f: dict[str, Any], score: Any, terms: list[str], expansions) -> Hit:
         text = f.get("text", "")
         found = [e.alternative for e in expansions if match_spans(text, [e.alternative])]
         types = [t for t in (f.get("types") or "").split(",") if t]
@@ -344,7 +363,7 @@ class NoticeIndex:
             title=f.get("title", ""),
             notice_title=f.get("notice_title", ""),
             snippet=snippet(text, terms),
-            score=_score(hit.score),
+            score=_score(score),
             types=types,
             type_labels=[taxonomy.label(t) for t in types],
             n=f.get("n"),
@@ -384,7 +403,9 @@ class NoticeIndex:
         q = compiled.query if compiled.query is not None else wq.Every()
         sortedby = [sorting.FieldFacet("date", reverse=True)] if isinstance(q, wq.Every) else None
         results = s.search(q, limit=limit, filter=allow, sortedby=sortedby, terms=False)
-        return [self._hit(h, compiled.terms, compiled.expansions) for h in results]
+        return [
+            self._hit(h.fields(), h.score, compiled.terms, compiled.expansions) for h in results
+        ]
 
 
 def _score(value: Any) -> float:

@@ -208,6 +208,8 @@ def indexed_notice_ids(searcher: Searcher) -> set[str]:
     out: set[str] = set()
     for sub, _offset in searcher.leaf_searchers():
         reader = sub.reader()
+        if reader.doc_count_all() == 0:
+            continue  # an empty index's reader has no columns
         column = reader.column_reader("notice_id")
         for docnum in sub.document_numbers(kind="notice"):
             out.add(column[docnum])

@@ -516,3 +516,32 @@ def test_ten_thousand_characters_load_fast(tmp_path: Path) -> None:
         elapsed = time.perf_counter() - start
         assert elapsed < 1.0, (kind, elapsed)
         assert len(loaded.text) >= 10_000
+
+
+def test_a_tag_stuffed_page_is_refused_before_parsing() -> None:
+    page = "<html><body>" + "<p><span>整改</span></p>" * 40_000 + "</body></html>"
+    with pytest.raises(RejectedFile, match="网页标签过多"):
+        load_bytes(page.encode("utf-8"), "stuffed.html")
+
+
+def test_deeply_nested_noise_is_refused_or_read(tmp_path: Path) -> None:
+    """Thousands of nested navigation boxes: the noise filter must not revisit each
+    subtree (it once took 10 s for 5,000 levels)."""
+    seed = (Path(__file__).resolve().parents[1] / "seeds").glob("*.txt")
+    text = next(iter(sorted(seed))).read_text(encoding="utf-8")
+    paragraphs = "".join(f"<p>{line}</p>" for line in text.splitlines() if line.strip())
+    depth = 3_000
+    page = (
+        "<html><body>"
+        + '<div class="nav">' * depth
+        + "<a>首页</a>"
+        + "</div>" * depth
+        + f'<div class="article">{paragraphs}</div></body></html>'
+    )
+    try:
+        loaded = load_bytes(page.encode("utf-8"), "nested.html")
+    except RejectedFile as exc:
+        assert "嵌套" in exc.reason
+    else:
+        assert "首页" not in loaded.text
+        assert text.splitlines()[0].strip() in loaded.text
