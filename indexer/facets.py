@@ -12,8 +12,6 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from whoosh.collectors import WrappingCollector
-
 from indexer.schema import FACETS
 
 MULTI = ("types", "inspection_kind")
@@ -37,19 +35,6 @@ class _Segment:
                 self.values[name] = list(reader.column_reader(name))
             else:
                 self.values[name] = [None] * n
-
-
-class DocsCollector(WrappingCollector):
-    """Records the global number of every matching document while the child ranks them,
-    so the facet counts need no second run of the query."""
-
-    def prepare(self, top_searcher: Any, q: Any, context: Any) -> None:
-        self.docs: list[int] = []
-        self.child.prepare(top_searcher, q, context)
-
-    def collect(self, sub_docnum: int) -> Any:
-        self.docs.append(sub_docnum + self.child.offset)
-        return self.child.collect(sub_docnum)
 
 
 class FacetCounter:

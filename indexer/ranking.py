@@ -50,24 +50,47 @@ class Ranker:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._lengths: dict[tuple[str, str], list[float]] = {}
+        self._per_segment: dict[tuple[str, str], list[float]] = {}
 
     def forget_except(self, segment_ids: set[str]) -> None:
         with self._lock:
-            for key in [k for k in self._lengths if k[0] not in segment_ids]:
-                del self._lengths[key]
+            for key in [k for k in self._per_segment if k[0] not in segment_ids]:
+                del self._per_segment[key]
 
     def lengths(self, reader: Any, fieldname: str) -> list[float]:
         """Every document's length of ``fieldname`` as Whoosh's scorer sees it (one byte
         per document, decoded; 1 when missing)."""
         key = (reader.segment().segment_id(), fieldname)
         with self._lock:
-            found = self._lengths.get(key)
+            found = self._per_segment.get(key)
         if found is None:
             found = _read_lengths(reader, fieldname)
             with self._lock:
-                self._lengths[key] = found
+                self._per_segment[key] = found
         return found
+
+    def column(self, searcher: Any, fieldname: str) -> list[Any]:
+        """A sortable field's value for every document, by global number ("" when absent).
+
+        Kept per segment, joined per call (≈ 1 ms at 10 k notices)."""
+        out: list[Any] = []
+        for sub, _offset in searcher.leaf_searchers():
+            reader = sub.reader()
+            seg = reader.segment()
+            key = (seg.segment_id() if seg is not None else "", f"column:{fieldname}")
+            with self._lock:
+                found = self._per_segment.get(key)
+            if found is None:
+                n = reader.doc_count_all()
+                found = (
+                    list(reader.column_reader(fieldname))
+                    if n and reader.has_column(fieldname)
+                    else [""] * n
+                )
+                with self._lock:
+                    self._per_segment[key] = found
+            out.extend(found)
+        return out
 
     def scores(self, searcher: Any, q: wq.Query) -> dict[int, float]:
         """Every matching document (global number) with its score."""

@@ -20,14 +20,13 @@ from typing import Any
 
 from whoosh import query as wq
 from whoosh import sorting
-from whoosh.collectors import FilterCollector
 from whoosh.idsets import BitSet
 
 from archive.store import DB_NAME, Archive
 from indexer import taxonomy
 from indexer.compiling import compile_query, filter_query
 from indexer.errors import IndexBusy, IndexMissing
-from indexer.facets import DocsCollector, FacetCounter
+from indexer.facets import FacetCounter
 from indexer.highlight import match_spans, snippet
 from indexer.querying import parse
 from indexer.ranking import Ranker
@@ -271,38 +270,28 @@ class NoticeIndex:
             if not any(c.isalnum() for c in query):
                 messages.append("查询中没有可检索的文字")
         browse = isinstance(q, wq.Every)
-        sortedby = None
-        if sort == "date" or browse:
-            sortedby = [sorting.FieldFacet("date", reverse=True), sorting.ScoreFacet()]
         allow = self._allowed(s, kind, restrict)
         lo = (page - 1) * per_page
-        if sortedby is None:
+        if browse:
+            # Every document that passes the filters, newest first.
+            docs = sorted(allow)
+            dates = self._ranker.column(s, "date")
+            top = heapq.nlargest(page * per_page, docs, key=lambda d: (dates[d], -d))
+            scores: dict[int, float] = {}
+        else:
             # Every match scored term at a time (ranking.py): the total and the facets
             # need every match anyway, and the top of the ranking is a heap away.
             scores = self._ranker.scores(s, q)
             docs = sorted(d for d in scores if d in allow)
-            top = heapq.nsmallest(page * per_page, docs, key=lambda d: (-scores[d], d))
-            hits = [
-                self._hit(s.stored_fields(d), scores[d], compiled.terms, compiled.expansions)
-                for d in top[lo:]
-            ]
-        else:
-            # optimize=False: every match must be seen, for the total and the facet counts.
-            # The recorder sits inside the filter, so it sees only the documents that pass.
-            ranked = s.collector(
-                limit=page * per_page, sortedby=sortedby, optimize=False, terms=False
-            )
-            ranked.replace = 0  # no pruning of matchers that cannot reach the top k
-            collector = DocsCollector(ranked)
-            s.search_with_collector(q, FilterCollector(collector, allow=allow))
-            results = collector.results()
-            docs = collector.docs
-            hits = [
-                self._hit(
-                    results[i].fields(), results[i].score, compiled.terms, compiled.expansions
-                )
-                for i in range(lo, min(lo + per_page, results.scored_length()))
-            ]
+            if sort == "date":
+                dates = self._ranker.column(s, "date")
+                top = heapq.nlargest(page * per_page, docs, key=lambda d: (dates[d], scores[d], -d))
+            else:
+                top = heapq.nsmallest(page * per_page, docs, key=lambda d: (-scores[d], d))
+        hits = [
+            self._hit(s.stored_fields(d), scores.get(d, 0.0), compiled.terms, compiled.expansions)
+            for d in top[lo:]
+        ]
         total = len(docs)
         facet_counts = self._facets.count(s, docs)
         expansions = []
