@@ -120,8 +120,8 @@ def search(query: str, kind: str, limit: int, as_json: bool, data: str | None) -
     """
     from indexer.searching import NoticeIndex
 
-    idx = NoticeIndex(data_dir(data), poll_interval=0)
-    result = idx.search(query, kind=kind, per_page=limit)
+    with NoticeIndex(data_dir(data), poll_interval=0) as idx:
+        result = idx.search(query, kind=kind, per_page=limit)
     if as_json:
         _echo_json(result.to_dict())
         return
@@ -154,8 +154,8 @@ def similar(problem_id: str, limit: int, as_json: bool, data: str | None) -> Non
     from indexer.searching import NoticeIndex
     from indexer.similar import similar as find_similar
 
-    idx = NoticeIndex(data_dir(data), poll_interval=0)
-    hits = find_similar(idx, problem_id, limit=limit)
+    with NoticeIndex(data_dir(data), poll_interval=0) as idx:
+        hits = find_similar(idx, problem_id, limit=limit)
     if as_json:
         _echo_json([h.to_dict() for h in hits])
         return
@@ -217,12 +217,12 @@ def evaluate(
     from indexer.evaluate import evaluate as do_evaluate
     from indexer.searching import NoticeIndex
 
-    idx = NoticeIndex(data_dir(data), poll_interval=0)
-    summary, per_query = do_evaluate(
-        idx,
-        judgments or (DEFAULT_JUDGMENTS if DEFAULT_JUDGMENTS.exists() else None),
-        queries or (DEFAULT_QUERIES if DEFAULT_QUERIES.exists() else None),
-    )
+    with NoticeIndex(data_dir(data), poll_interval=0) as idx:
+        summary, per_query = do_evaluate(
+            idx,
+            judgments or (DEFAULT_JUDGMENTS if DEFAULT_JUDGMENTS.exists() else None),
+            queries or (DEFAULT_QUERIES if DEFAULT_QUERIES.exists() else None),
+        )
     if details:
         summary = {**summary, "details": per_query}
     _echo_json(summary)

@@ -174,7 +174,14 @@ class NoticeIndex:
         with self._read_lock:
             yield self.searcher()
 
+    def __enter__(self) -> NoticeIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
+        """Close the index files (they are plain open files, see ``writing.storage``)."""
         with self._read_lock:
             if self._searcher is not None:
                 self._searcher.close()

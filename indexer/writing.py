@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.searching import Searcher
 
@@ -81,25 +81,34 @@ def index_dir(data_dir: Path) -> Path:
     return Path(data_dir) / INDEX_DIR
 
 
+def storage(d: Path) -> FileStorage:
+    """Index files read with plain reads, not memory-mapped: a mapped index counts every
+    page a search touched in the web process's memory (1.9 GB at 10 k notices against
+    0.2 GB read, for ≈ 12 % more CPU time per search)."""
+    return FileStorage(str(d), supports_mmap=False)
+
+
 def open_or_create(data_dir: Path):
     """The Whoosh index in ``data_dir``, created empty when absent."""
     d = index_dir(data_dir)
     analysis.configure(Path(data_dir) / "cache")
     if has_index(d):
         try:
-            return whoosh_index.open_dir(d)
+            return storage(d).open_index()
         except Exception as exc:  # whoosh raises many kinds on damaged files
             raise IndexDamaged(
                 f"索引文件损坏（{type(exc).__name__}）："
                 f"请运行 python -m indexer build --data {data_dir}"
             ) from exc
     d.mkdir(parents=True, exist_ok=True)
-    return whoosh_index.create_in(d, make_schema())
+    return storage(d).create_index(make_schema())
 
 
 def _writer(ix, timeout: float):
     try:
-        return ix.writer(timeout=timeout)
+        # Plain segment files: Whoosh reads a compound one through a file handle it never
+        # closes once the index is not memory-mapped (see ``storage``).
+        return ix.writer(timeout=timeout, compound=False)
     except LockError as exc:
         raise IndexBusy(f"索引正被另一个进程写入，等待 {timeout:g} 秒后仍未释放") from exc
 
@@ -126,7 +135,7 @@ def build(
         if tmp.exists():
             shutil.rmtree(tmp)
         tmp.mkdir(parents=True)
-        ix = whoosh_index.create_in(tmp, make_schema())
+        ix = storage(tmp).create_index(make_schema())
         if procs > 1:
             w = ix.writer(procs=procs, multisegment=True, limitmb=256, compound=False)
         else:

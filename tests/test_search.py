@@ -6,6 +6,7 @@ import random
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -56,8 +57,9 @@ def corpus_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def index(corpus_dir) -> NoticeIndex:
-    return NoticeIndex(corpus_dir, poll_interval=0)
+def index(corpus_dir) -> Iterator[NoticeIndex]:
+    with NoticeIndex(corpus_dir, poll_interval=0) as idx:
+        yield idx
 
 
 @pytest.fixture(scope="module")
@@ -230,11 +232,12 @@ def test_hostile_queries_never_raise(index, q):
         assert r.total >= 0
 
 
-def test_a_new_notice_is_searchable_after_ingest_in_another_process(tmp_path):
+def test_a_new_notice_is_searchable_after_ingest_in_another_process(tmp_path, request):
     d = tmp_path / "data"
     with Archive(d) as a:
         a.ingest_path(REPO / "seeds" / "000_15f829d25a69815d.txt")
     idx = NoticeIndex(d, poll_interval=0)
+    request.addfinalizer(idx.close)
     assert idx.search("罗湖").total == 0
     subprocess.run(
         [
@@ -253,11 +256,12 @@ def test_a_new_notice_is_searchable_after_ingest_in_another_process(tmp_path):
     assert idx.search("残联").total > 0
 
 
-def test_results_are_cached_until_the_index_changes(tmp_path):
+def test_results_are_cached_until_the_index_changes(tmp_path, request):
     d = tmp_path / "data"
     with Archive(d) as a:
         a.ingest_path(REPO / "seeds" / "000_15f829d25a69815d.txt")
     idx = NoticeIndex(d, poll_interval=0, cache_size=8)
+    request.addfinalizer(idx.close)
     first = idx.search("整改")
     again = idx.search("整改")
     assert not first.cached and again.cached
@@ -267,11 +271,12 @@ def test_results_are_cached_until_the_index_changes(tmp_path):
     after = idx.search("整改")
     assert not after.cached and after.total > first.total
     off = NoticeIndex(d, poll_interval=0, cache_size=0)
+    request.addfinalizer(off.close)
     off.search("整改")
     assert not off.search("整改").cached
 
 
-def test_a_removed_notice_leaves_search_and_similar_problems(tmp_path):
+def test_a_removed_notice_leaves_search_and_similar_problems(tmp_path, request):
     """Removing a notice deletes its documents from a segment without rewriting it; an
     index object opened before must stop finding them (search and similar problems)."""
     from indexer.similar import similar
@@ -286,6 +291,7 @@ def test_a_removed_notice_leaves_search_and_similar_problems(tmp_path):
                 pass
     build(d)
     idx = NoticeIndex(d, poll_interval=0, cache_size=0)
+    request.addfinalizer(idx.close)
     target = next(h for h in idx.search("公务用车", per_page=50).hits)
     before = similar(idx, target.id, limit=10)
     assert before, "the corpus has other notices about official cars"
