@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -193,30 +194,8 @@ class Archive:
         """Create the schema on first open; refuse a database written by a newer version."""
         try:
             version = self._schema_version()
-            if version is None and self._db.execute("SELECT 1 FROM sqlite_master").fetchone():
-                raise ArchiveError(f"{self.path} 是别的程序的 SQLite 数据库，不是本档案库")
             if version is None:
-                mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-                if str(mode).lower() != "wal":
-                    raise ArchiveError(f"档案库 {self.path} 无法切换到 WAL 模式（当前 {mode}）")
-                self._db.execute("BEGIN IMMEDIATE")
-                try:
-                    for statement in _SCHEMA.split(";"):
-                        if statement.strip():
-                            self._db.execute(statement)
-                    self._db.execute(
-                        "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
-                        (str(SCHEMA_VERSION),),
-                    )
-                    self._db.execute(
-                        "INSERT OR IGNORE INTO meta(key, value) VALUES ('revision', '0')"
-                    )
-                    self._db.execute("COMMIT")
-                except BaseException:
-                    if self._db.in_transaction:
-                        self._db.execute("ROLLBACK")
-                    raise
-                version = self._schema_version()
+                version = self._create_schema()
         except sqlite3.OperationalError as exc:
             if _is_busy(exc):
                 raise ArchiveBusy(BUSY_MESSAGE) from exc
@@ -230,6 +209,44 @@ class Archive:
                     f"本程序只支持到 {SCHEMA_VERSION}，请升级程序"
                 )
             raise ArchiveError(f"档案库 {self.path} 的结构版本 {version} 无法识别")
+
+    def _create_schema(self) -> int | None:
+        """Create the schema unless someone else did: decided under the write lock, since
+        another process may be creating it at this very moment."""
+        mode = ""
+        for attempt in range(40):  # the switch takes no busy timeout: another opener holds it
+            try:
+                mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                break
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or attempt == 39:
+                    raise
+                time.sleep(0.05)
+        if str(mode).lower() != "wal":
+            raise ArchiveError(f"档案库 {self.path} 无法切换到 WAL 模式（当前 {mode}）")
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            version = self._schema_version()
+            if version is None and self._has_tables():
+                raise ArchiveError(f"{self.path} 是别的程序的 SQLite 数据库，不是本档案库")
+            if version is None:
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                self._db.execute(
+                    "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
+                    (str(SCHEMA_VERSION),),
+                )
+                self._db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('revision', '0')")
+            self._db.execute("COMMIT")
+        except BaseException:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise
+        return self._schema_version()
+
+    def _has_tables(self) -> bool:
+        return bool(self._db.execute("SELECT 1 FROM sqlite_master").fetchall())
 
     def _schema_version(self) -> int | None:
         has_meta = self._db.execute(

@@ -7,6 +7,7 @@ searching with the searcher they have.
 
 from __future__ import annotations
 
+import atexit
 import heapq
 import os
 import threading
@@ -25,13 +26,21 @@ from whoosh.idsets import BitSet
 from archive.store import DB_NAME, Archive
 from indexer import taxonomy
 from indexer.compiling import compile_query, filter_query
-from indexer.errors import IndexBusy, IndexMissing
+from indexer.errors import IndexBusy, IndexDamaged, IndexMissing
 from indexer.facets import FacetCounter
 from indexer.highlight import match_spans, snippet
 from indexer.querying import parse
 from indexer.ranking import Ranker
 from indexer.schema import weighting
-from indexer.writing import State, fingerprint, index_dir, open_or_create, sync
+from indexer.writing import (
+    DAMAGE,
+    State,
+    damaged,
+    fingerprint,
+    index_dir,
+    open_or_create,
+    sync,
+)
 
 MAX_PER_PAGE = 100
 # Recent results per index generation (popular searches, facet links); the environment
@@ -104,6 +113,7 @@ class NoticeIndex:
         self._searcher = None
         self._searcher_ix = None
         self._ix = None
+        self._folder: tuple[int, int] | None = None
         self._facets = FacetCounter()
         self._ranker = Ranker()
         self._kind_docs: dict[str, Any] = {}  # kind -> docnums, for the current searcher
@@ -129,13 +139,23 @@ class NoticeIndex:
         if state.revision != revision or state.fingerprint != fingerprint() or self._ix is None:
             if self._sync_lock.acquire(blocking=self._ix is None):
                 try:
-                    sync(self.data_dir, timeout=30.0 if self._ix is None else 0.5)
+                    first = self._ix is None
+                    sync(self.data_dir, timeout=30.0 if first else 0.5, rebuild_damaged=first)
                 except IndexBusy:
                     pass  # another process is writing; keep the searcher we have
+                except IndexDamaged:
+                    # Keep answering from the searcher we have (its files stay open) until
+                    # someone runs the repair command the error names.
+                    if self._ix is None:
+                        raise
                 finally:
                     self._sync_lock.release()
-        if self._ix is None or not Path(self._ix.storage.folder).exists():
+        # A rebuild (python -m indexer build) replaces the index folder; its generation
+        # number may equal the old one, so the folder itself is compared.
+        folder = _folder_id(index_dir(self.data_dir))
+        if self._ix is None or folder != self._folder:
             self._ix = open_or_create(self.data_dir)
+            self._folder = _folder_id(index_dir(self.data_dir))
 
     def searcher(self):
         """The shared searcher, reopened when the index has a newer generation.
@@ -171,7 +191,7 @@ class NoticeIndex:
     @contextmanager
     def reading(self) -> Iterator[Any]:
         """Hold the searcher for a whole operation (several calls on one searcher)."""
-        with self._read_lock:
+        with self._read_lock, _damage_as_error(self.data_dir):
             yield self.searcher()
 
     def __enter__(self) -> NoticeIndex:
@@ -202,7 +222,7 @@ class NoticeIndex:
         """
         key = ("search", query, kind, tuple(sorted((filters or {}).items())), sort, page, per_page)
         t0 = time.perf_counter()
-        with self._read_lock:
+        with self._read_lock, _damage_as_error(self.data_dir):
             self.searcher()  # refresh first: a newer index empties the cache
             hit = self._cache_get(key)
             if hit is not None:
@@ -213,7 +233,7 @@ class NoticeIndex:
 
     def cached(self, key: tuple[Any, ...], compute: Any) -> Any:
         """``compute()`` once per index generation for ``key`` (e.g. similar problems)."""
-        with self._read_lock:
+        with self._read_lock, _damage_as_error(self.data_dir):
             self.searcher()
             value = self._cache_get(key)
             if value is None:
@@ -236,19 +256,19 @@ class NoticeIndex:
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
         """The stored fields of a notice or problem document."""
-        with self._read_lock:
+        with self._read_lock, _damage_as_error(self.data_dir):
             return self._document(doc_id)
 
     def problems_of(self, notice_id: str) -> list[dict[str, Any]]:
         """The stored problem documents of one notice, in document order."""
-        with self._read_lock:
+        with self._read_lock, _damage_as_error(self.data_dir):
             return self._problems_of(notice_id)
 
     def export(
         self, query: str = "", filters: dict[str, str] | None = None, limit: int = 10_000
     ) -> list[Hit]:
         """Every matching problem (up to ``limit``), best first, for CSV export."""
-        with self._read_lock:
+        with self._read_lock, _damage_as_error(self.data_dir):
             return self._export(query, filters, limit)
 
     # -- search ----------------------------------------------------------------------
@@ -404,6 +424,28 @@ class NoticeIndex:
         ]
 
 
+def _folder_id(d: Path) -> tuple[int, int] | None:
+    try:
+        st = d.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+@contextmanager
+def _damage_as_error(data_dir: Path) -> Iterator[None]:
+    """An index file deleted or truncated under a running search becomes IndexDamaged
+    (a clear 503 in the web app), not an internal error."""
+    try:
+        yield
+    except DAMAGE as exc:
+        raise damaged(data_dir, exc) from exc
+    except Exception as exc:
+        if type(exc) is not Exception:  # Whoosh reports bad file contents as bare Exception
+            raise
+        raise damaged(data_dir, exc) from exc
+
+
 def _score(value: Any) -> float:
     """The relevance score; with a date sort Whoosh gives the sort key instead."""
     if isinstance(value, tuple):
@@ -422,6 +464,14 @@ def _counts(groups: dict[Any, int]) -> list[tuple[Any, int]]:
 
 _open: dict[Path, NoticeIndex] = {}
 _open_lock = threading.Lock()
+
+
+@atexit.register
+def _close_all() -> None:
+    """Close the process-wide indexes' files before the interpreter tears down."""
+    with _open_lock:
+        for idx in _open.values():
+            idx.close()
 
 
 def open_index(data_dir: str | Path, poll_interval: float = 1.0) -> NoticeIndex:

@@ -10,11 +10,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import shutil
+import struct
 import time
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
@@ -164,8 +168,23 @@ def build(
     return SyncReport("build", revision, added=list(ids), seconds=time.perf_counter() - t0)
 
 
-def sync(data_dir: Path, timeout: float = WRITER_TIMEOUT) -> SyncReport:
-    """Bring the index up to the archive's revision (or rebuild when its shape changed)."""
+# What reading a deleted, truncated or overwritten index file raises inside Whoosh.
+DAMAGE = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError)
+
+
+def damaged(data_dir: Path, exc: BaseException) -> IndexDamaged:
+    return IndexDamaged(
+        f"索引文件损坏（{type(exc).__name__}）：请运行 python -m indexer build --data {data_dir}"
+    )
+
+
+def sync(
+    data_dir: Path, timeout: float = WRITER_TIMEOUT, rebuild_damaged: bool = True
+) -> SyncReport:
+    """Bring the index up to the archive's revision (or rebuild when its shape changed).
+
+    Damaged index files are rebuilt from the archive, or with ``rebuild_damaged=False``
+    (a server answering requests) reported as IndexDamaged naming the command."""
     t0 = time.perf_counter()
     data_dir = Path(data_dir)
     d = index_dir(data_dir)
@@ -175,7 +194,23 @@ def sync(data_dir: Path, timeout: float = WRITER_TIMEOUT) -> SyncReport:
     try:
         ix = open_or_create(data_dir)
     except IndexDamaged:
+        if not rebuild_damaged:
+            raise
         return build(data_dir, timeout=timeout)  # damaged files: rebuild from the archive
+    try:
+        return _apply_changes(data_dir, ix, timeout, t0)
+    except Exception as exc:
+        # Whoosh reports bad file contents as a bare Exception ("Block tag error").
+        if not isinstance(exc, DAMAGE) and type(exc) is not Exception:
+            raise
+        if not rebuild_damaged:
+            raise damaged(data_dir, exc) from exc
+        return build(data_dir, timeout=timeout)
+
+
+def _apply_changes(data_dir: Path, ix: Any, timeout: float, t0: float) -> SyncReport:
+    d = index_dir(data_dir)
+    state = State.read(d)
     with Archive(data_dir) as archive:
         revision = archive.revision()
         if revision == state.revision:
@@ -206,7 +241,10 @@ def sync(data_dir: Path, timeout: float = WRITER_TIMEOUT) -> SyncReport:
                     removed.append(nid)
             w.commit()
         except BaseException:
-            w.cancel()
+            try:
+                w.cancel()
+            except DAMAGE:
+                pass  # the original error says more
             raise
         State(revision, state.fingerprint).write(d)
     return SyncReport("sync", revision, added, removed, time.perf_counter() - t0)
@@ -254,8 +292,13 @@ def check(data_dir: Path) -> Drift:
     in_index: set[str] = set()
     if has_index(d):
         ix = open_or_create(data_dir)
-        with ix.searcher() as s:
-            in_index = indexed_notice_ids(s)
+        try:
+            with ix.searcher() as s:
+                in_index = indexed_notice_ids(s)
+        except Exception as exc:
+            if not isinstance(exc, DAMAGE) and type(exc) is not Exception:
+                raise
+            raise damaged(data_dir, exc) from exc
     return Drift(
         archive_revision=revision,
         index_revision=state.revision,

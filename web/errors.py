@@ -8,7 +8,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from archive.errors import ArchiveBusy, NotFound
-from indexer.errors import IndexBusy, IndexerError, IndexMissing
+from indexer.errors import IndexBusy, IndexDamaged, IndexerError, IndexMissing
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,8 @@ def _busy(exc: Exception):
     return _respond(503, MESSAGES[503])
 
 
-def _missing_archive(exc: IndexMissing):
+def _missing_archive(exc: IndexMissing | IndexDamaged):
+    """No archive yet, or damaged index files: the message names the command to run."""
     return _respond(503, str(exc))
 
 
@@ -78,6 +79,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(ArchiveBusy, _busy)
     app.register_error_handler(IndexBusy, _busy)
     app.register_error_handler(IndexMissing, _missing_archive)
+    app.register_error_handler(IndexDamaged, _missing_archive)
     app.register_error_handler(IndexerError, _unexpected)
     app.register_error_handler(InternalServerError, _unexpected)
     app.register_error_handler(Exception, _unexpected)
