@@ -235,6 +235,7 @@ def _index_in_step(data_dir: Path) -> str | None:
 
 def _write_json(path: Path | None, result: dict[str, Any]) -> None:
     if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 

@@ -441,7 +441,70 @@ def _machine(runs: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def render(runs: list[dict[str, Any]], profiles: str) -> str:
+def load_section(results: Path) -> list[str]:
+    """The newest ``python -m bench.load`` result per data folder (bench/results/load/)."""
+    newest: dict[str, dict[str, Any]] = {}
+    for path in sorted((results / "load").glob("*.json")):
+        try:
+            r = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        r["_file"] = f"load/{path.name}"
+        newest[r.get("data", path.name)] = r
+    if not newest:
+        return []
+    lines = [
+        "",
+        "## Load (`python -m bench.load`)",
+        "",
+        "A real `python -m web` (uncached) on an existing archive; clients walk a mixed list of "
+        "requests: `/api/search` and `/search` with the query mix, `/api/problems/<id>` and "
+        "`/notices/<id>` of real hits, `/stats` and `/search.csv` now and then. Latencies in ms.",
+        "",
+    ]
+    rows = []
+    for r in newest.values():
+        lat = r.get("latency_ms", {})
+        every = lat.get("all", {})
+        mem = r.get("server_memory_mb", {})
+        groups = ", ".join(
+            f"{g} {_f(v.get('p50'))}/{_f(v.get('p99'))}"
+            for g, v in lat.items()
+            if g != "all" and v.get("n")
+        )
+        rows.append(
+            [
+                f"`{Path(r.get('data', '')).parent.name or r.get('data', '')}`",
+                _f(r.get("clients"), 0),
+                _f(r.get("seconds")),
+                _f(r.get("requests"), 0),
+                _f(r.get("rps")),
+                _f(r.get("errors"), 0),
+                f"{_f(every.get('p50'))} / {_f(every.get('p95'))} / {_f(every.get('p99'))}",
+                groups,
+                _f(mem.get("VmHWM")),
+                f"`{r['_file']}`",
+            ]
+        )
+    lines += _table(
+        [
+            "archive",
+            "clients",
+            "seconds",
+            "requests",
+            "req/s",
+            "errors",
+            "p50 / p95 / p99",
+            "per group p50/p99",
+            "server VmHWM MB",
+            "file",
+        ],
+        rows,
+    )
+    return lines
+
+
+def render(runs: list[dict[str, Any]], profiles: str, load: list[str] | None = None) -> str:
     lines = [
         "# Benchmarks",
         "",
@@ -455,6 +518,7 @@ def render(runs: list[dict[str, Any]], profiles: str) -> str:
         lines += _sections(runs)
     else:
         lines += ["No results yet: run `python -m bench.run --n 1000`."]
+    lines += load or []
     lines += [
         "",
         "## Profiles",
@@ -478,7 +542,8 @@ def _kept_profiles(md: Path) -> str:
 
 
 def write(results: Path, md: Path) -> Path:
-    md.write_text(render(load_results(results), _kept_profiles(md)), encoding="utf-8")
+    text = render(load_results(results), _kept_profiles(md), load_section(results))
+    md.write_text(text, encoding="utf-8")
     return md
 
 
