@@ -7,6 +7,7 @@ stderr and a non-zero exit code, never a traceback.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
@@ -49,6 +50,10 @@ class ErrorGroup(click.Group):
             raise
         except self.handled as exc:
             raise UserError(str(exc)) from exc
+        except BrokenPipeError:
+            # The reader went away (``… | head``): stop quietly, as other tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise click.exceptions.Exit(0) from None
         except Exception as exc:
             raise UserError(f"内部错误（{type(exc).__name__}: {exc}）") from exc
 

@@ -403,3 +403,33 @@ def test_two_concurrent_ingests_store_each_notice_once(
     assert sum(added) == 2
     assert len(stored_ids(data_dir)) == 2
     assert revision(data_dir) == 2
+
+
+def test_a_reader_that_goes_away_is_not_an_error(tmp_path: Path) -> None:
+    """``python -m indexer search 整改 | head -c 10``: the pipe closes early; that is no
+    internal error."""
+    import fcntl
+
+    repo = Path(__file__).resolve().parents[1]
+    env = dict(os.environ, NOTICES_DATA=str(tmp_path / "data"))
+    for args in (["archive", "ingest", "seeds"], ["indexer", "sync"]):
+        subprocess.run(
+            [sys.executable, "-m", *args], cwd=repo, env=env, check=True, capture_output=True
+        )
+    r, w = os.pipe()
+    fcntl.fcntl(w, 1031, 4096)  # F_SETPIPE_SZ: a small pipe, so the writer blocks early
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "indexer", "search", "整改", "--limit", "50"],
+        cwd=repo,
+        stdout=w,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    os.close(w)
+    assert os.read(r, 10)
+    os.close(r)
+    assert proc.stderr is not None
+    with proc.stderr:
+        err = proc.stderr.read().decode("utf-8")
+    assert proc.wait(timeout=60) == 0, err
+    assert "内部错误" not in err and "Traceback" not in err
