@@ -612,3 +612,30 @@ def test_hostile_file_name_cannot_inject_headers(client: FlaskClient, web_data: 
     assert disposition.startswith("attachment")
     assert "\r" not in disposition and "\n" not in disposition
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ('=HYPERLINK("http://x","点此")', '\'=HYPERLINK("http://x","点此")'),
+        ("+1+1", "'+1+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("加强公务接待管理", "加强公务接待管理"),
+        ("", ""),
+        (None, ""),
+        (-3, "-3"),
+    ],
+)
+def test_csv_cells_never_start_a_formula(app: Flask, value: object, written: str) -> None:
+    """A spreadsheet opening the export must show text, not run a formula (CSV injection)."""
+    import csv as csvlib
+    import io
+
+    from web.csvexport import csv_response
+
+    with app.test_request_context():
+        resp = csv_response(["标题"], [[value]], "导出.csv")
+    rows = list(csvlib.reader(io.StringIO(resp.get_data().decode("utf-8-sig"), newline="")))
+    assert rows == [["标题"], [written]]
