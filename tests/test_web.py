@@ -346,7 +346,7 @@ def test_pagination(client: FlaskClient, truth: Truth) -> None:
     assert parse_qs(urlsplit(rels["next"]).query)["page"] == ["3"]
 
 
-@pytest.mark.parametrize("q", ["误工补贴", '"公务接待"', '"三重一大"'])
+@pytest.mark.parametrize("q", ["误工补贴", '"公务接待"', '"三重一大"', "整改", "问题", "加强"])
 def test_side_view_groups_by_organisation(client: FlaskClient, truth: Truth, q: str) -> None:
     d = api(client, "/api/search", q=q, view="side")
     matching = truth.containing(q.strip('"'), *[e["alternative"] for e in d["expansions"]])
@@ -367,7 +367,17 @@ def test_side_view_groups_by_organisation(client: FlaskClient, truth: Truth, q: 
         assert {pid: truth.org_of(pid) for pid in shown if truth.org_of(pid) != org} == {}, org
         if len(by_org[org]) <= 10:  # and at most 10 problems a column
             assert shown == by_org[org], org
+            assert col.select_one("[data-testid=side-more]") is None, org
+        else:  # a cut column says how many there are and links to them all
+            more = col.select_one("[data-testid=side-more] a")
+            assert more is not None and str(len(by_org[org])) in more.get_text(), org
     assert [c["organisation"] for c in d["side"]] == orgs
+    hidden = doc.select_one("[data-testid=side-hidden]")
+    assert d["side_hidden"] == len(by_org) - len(orgs)
+    if len(by_org) > len(orgs):
+        assert hidden is not None and str(len(by_org) - len(orgs)) in hidden.get_text()
+    else:
+        assert hidden is None
 
 
 # -- problem page ----------------------------------------------------------------------

@@ -132,7 +132,9 @@ def search(p: SearchParams) -> dict[str, Any]:
         },
     }
     if p.view == "side" and p.kind == "problem":
-        data["side"] = side_by_side(p, result.facets.get("organisation", []))
+        orgs = result.facets.get("organisation", [])
+        data["side"] = side_by_side(p, orgs)
+        data["side_hidden"] = max(0, len(orgs) - SIDE_COLUMNS)  # organisations not shown
     return data
 
 
