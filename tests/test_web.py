@@ -559,6 +559,11 @@ def test_stats_page_csv_and_twin(client: FlaskClient, truth: Truth) -> None:
         y = notice_year(truth.notices[nid])
         if y is not None:
             expected_years[str(y)] = expected_years.get(str(y), 0) + 1
+    # Every year from the first to the last, in order; a year without problems shows as 0.
+    first, last = min(map(int, expected_years)), max(map(int, expected_years))
+    for y in range(first, last + 1):
+        expected_years.setdefault(str(y), 0)
+    assert [r["key"] for r in years] == [str(y) for y in range(first, last + 1)]
     assert {r["key"]: r["count"] for r in years} == expected_years
     resp = client.get("/stats.csv")
     assert resp.status_code == 200

@@ -327,6 +327,18 @@ def compare(notice_ids: list[str]) -> dict[str, Any]:
     return {"notices": columns, "rows": rows}
 
 
+def _with_missing_years(items: list[tuple[Any, int]]) -> list[tuple[Any, int]]:
+    """Years without problems as zero rows, so a gap shows in the chart instead of two
+    distant years standing side by side (only across a plausible span)."""
+    counts = {k: c for k, c in items if isinstance(k, int)}
+    if len(counts) != len(items) or not counts:
+        return items
+    lo, hi = min(counts), max(counts)
+    if hi - lo > 50:
+        return items
+    return [(y, counts.get(y, 0)) for y in range(lo, hi + 1)]
+
+
 def stats() -> dict[str, Any]:
     index = get_index()
     problems = index.search("", kind="problem", per_page=1)
@@ -336,6 +348,8 @@ def stats() -> dict[str, Any]:
         items = result.facets.get(name, [])
         if by_key:
             items = sorted(items, key=lambda kv: str(kv[0]))
+        if name == "year":
+            items = _with_missing_years(items)
         return [{"key": str(k), "label": _facet_value_label(name, k), "count": c} for k, c in items]
 
     return {
