@@ -45,6 +45,8 @@ from indexer.writing import (
 MAX_PER_PAGE = 100
 # Recent results per index generation (popular searches, facet links); the environment
 # variable NOTICES_SEARCH_CACHE sets the size (0 turns the cache off, as benchmarks do).
+# Matches whose scores are kept across query texts (≈ 100 bytes each: ≈ 30 MB in all).
+SCORE_CACHE_MATCHES = 300_000
 CACHE_SIZE = 256
 MAX_PAGE = 1000
 FILTER_NAMES = ("org", "region", "year", "type", "inspector", "inspection")
@@ -110,6 +112,9 @@ class NoticeIndex:
         self._read_lock = threading.RLock()
         self._generation = 0
         self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        # Scores of every match by query text: a facet click or the next page filters or
+        # pages the same matches, so only the first search of a query text scores them.
+        self._score_cache: OrderedDict[str, dict[int, float]] = OrderedDict()
         self._searcher = None
         self._searcher_ix = None
         self._ix = None
@@ -182,6 +187,7 @@ class NoticeIndex:
             if s is not self._searcher:
                 self._generation += 1  # results cached for the old searcher are stale
                 self._cache.clear()
+                self._score_cache.clear()
                 self._kind_docs.clear()
                 segments = (sub.reader().segment() for sub, _ in s.leaf_searchers())
                 self._ranker.forget_except({g.segment_id() for g in segments if g is not None})
@@ -308,7 +314,7 @@ class NoticeIndex:
         else:
             # Every match scored term at a time (ranking.py): the total and the facets
             # need every match anyway, and the top of the ranking is a heap away.
-            scores = self._ranker.scores(s, q)
+            scores = self._scores(s, query or "", q)
             docs = sorted(d for d in scores if d in allow)
             if sort == "date":
                 dates = self._ranker.column(s, "date")
@@ -337,6 +343,19 @@ class NoticeIndex:
             messages=messages,
             seconds=time.perf_counter() - t0,
         )
+
+    def _scores(self, s, text: str, q: wq.Query) -> dict[int, float]:
+        if self.cache_size <= 0:
+            return self._ranker.scores(s, q)
+        found = self._score_cache.get(text)
+        if found is None:
+            found = self._score_cache[text] = self._ranker.scores(s, q)
+            kept = sum(map(len, self._score_cache.values()))
+            while kept > SCORE_CACHE_MATCHES and len(self._score_cache) > 1:
+                kept -= len(self._score_cache.popitem(last=False)[1])
+        else:
+            self._score_cache.move_to_end(text)
+        return found
 
     def _allowed(self, s, kind: str, restrict: list[wq.Query]) -> Any:
         """The documents a search may return: those of ``kind`` (a set kept for the

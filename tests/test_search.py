@@ -304,3 +304,22 @@ def test_a_removed_notice_leaves_search_and_similar_problems(tmp_path, request):
     assert all(h.notice_id != gone for h in idx.search("公务用车", per_page=100).hits)
     assert all(h.notice_id != gone for h in after)
     assert all(h.notice_id != target.notice_id for h in after)
+
+
+def test_facet_clicks_and_pages_of_one_query_agree_with_a_fresh_index(corpus_dir, request):
+    """Filtering or paging a query reuses its scored matches; the results must be those
+    an index without any cache gives."""
+    cached = NoticeIndex(corpus_dir, poll_interval=0)
+    fresh = NoticeIndex(corpus_dir, poll_interval=0, cache_size=0)
+    request.addfinalizer(cached.close)
+    request.addfinalizer(fresh.close)
+    first = cached.search("整改", per_page=5)
+    orgs = [k for k, _ in first.facets["organisation"][:3]]
+    assert len(orgs) == 3
+    for org in orgs:
+        for page in (1, 2):
+            a = cached.search("整改", filters={"org": org}, page=page, per_page=5)
+            b = fresh.search("整改", filters={"org": org}, page=page, per_page=5)
+            assert (a.total, [h.id for h in a.hits]) == (b.total, [h.id for h in b.hits])
+            assert [h.score for h in a.hits] == [h.score for h in b.hits]
+            assert a.facets == b.facets
