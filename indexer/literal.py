@@ -12,7 +12,7 @@ length. The matches are those of the phrase; only the work differs.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from itertools import accumulate
 from pickle import loads
 from typing import Any
@@ -191,8 +191,13 @@ class Literal(wq.Query):
             return len(self._matches(top.reader())[0])
         return sum(len(self._matches(s.reader())[0]) for s, _ in top.leaf_searchers())
 
-    def scored(self, searcher: Any, weighted: bool = True) -> dict[int, float]:
-        """Matches in one segment with their BM25 scores (``searcher`` is atomic)."""
+    def scored(
+        self, searcher: Any, weighted: bool = True, lengths: Sequence[float] | None = None
+    ) -> dict[int, float]:
+        """Matches in one segment with their BM25 scores (``searcher`` is atomic).
+
+        ``lengths``: the segment's field lengths by document, when the caller keeps them
+        (ranking.Ranker does); otherwise each is looked up."""
         ids, tfs = self._matches(searcher.reader())
         if not ids:
             return {}
@@ -204,7 +209,10 @@ class Literal(wq.Query):
         avg = top.avg_field_length(self.fieldname) or 1
         out = {}
         for doc, tf in zip(ids, tfs, strict=True):
-            length = searcher.doc_field_length(doc, self.fieldname, 1)
+            if lengths is not None:
+                length = lengths[doc]
+            else:
+                length = searcher.doc_field_length(doc, self.fieldname, 1)
             norm = tf + K1 * ((1 - B) + B * length / avg)
             out[doc] = self.boost * idf * tf * (K1 + 1) / norm
         return out

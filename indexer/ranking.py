@@ -143,7 +143,7 @@ class _Leaf:
 
     def eval(self, q: wq.Query) -> dict[int, float]:
         if isinstance(q, Literal):
-            return q.scored(self.sub)
+            return q.scored(self.sub, lengths=self.ranker.lengths(self.reader, q.fieldname))
         if type(q) is wq.Term and bm25_params(self.top, q.fieldname) is not None:
             return self.term(q)
         if type(q) in (wq.Or, wq.And) and q.boost == 1.0 and q.subqueries:

@@ -33,11 +33,11 @@ from indexer.querying import parse
 from indexer.ranking import Ranker
 from indexer.schema import weighting
 from indexer.writing import (
-    DAMAGE,
     State,
     damaged,
     fingerprint,
     index_dir,
+    is_damage,
     open_or_create,
     sync,
 )
@@ -457,10 +457,8 @@ def _damage_as_error(data_dir: Path) -> Iterator[None]:
     (a clear 503 in the web app), not an internal error."""
     try:
         yield
-    except DAMAGE as exc:
-        raise damaged(data_dir, exc) from exc
     except Exception as exc:
-        if type(exc) is not Exception:  # Whoosh reports bad file contents as bare Exception
+        if not is_damage(exc):
             raise
         raise damaged(data_dir, exc) from exc
 

@@ -172,6 +172,12 @@ def build(
 DAMAGE = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError)
 
 
+def is_damage(exc: BaseException) -> bool:
+    """Whether ``exc`` comes from unreadable index files; Whoosh reports bad contents
+    ("Block tag error") as a bare Exception, which nothing else raises."""
+    return isinstance(exc, DAMAGE) or type(exc) is Exception
+
+
 def damaged(data_dir: Path, exc: BaseException) -> IndexDamaged:
     return IndexDamaged(
         f"索引文件损坏（{type(exc).__name__}）：请运行 python -m indexer build --data {data_dir}"
@@ -200,8 +206,7 @@ def sync(
     try:
         return _apply_changes(data_dir, ix, timeout, t0)
     except Exception as exc:
-        # Whoosh reports bad file contents as a bare Exception ("Block tag error").
-        if not isinstance(exc, DAMAGE) and type(exc) is not Exception:
+        if not is_damage(exc):
             raise
         if not rebuild_damaged:
             raise damaged(data_dir, exc) from exc
@@ -296,7 +301,7 @@ def check(data_dir: Path) -> Drift:
             with ix.searcher() as s:
                 in_index = indexed_notice_ids(s)
         except Exception as exc:
-            if not isinstance(exc, DAMAGE) and type(exc) is not Exception:
+            if not is_damage(exc):
                 raise
             raise damaged(data_dir, exc) from exc
     return Drift(
