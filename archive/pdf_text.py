@@ -255,6 +255,9 @@ def join_lines(lines: list[str], full: float | None = None) -> list[str]:
 
 
 FURNITURE_SLACK = 40  # characters per page a footer or page number may take
+# The longest rectification notices run to a few dozen pages; extracting a page costs about
+# 10 ms, so a file with more pages than this is refused before any text is extracted.
+MAX_PDF_PAGES = 300
 
 
 def read_pages(data: bytes, name: str) -> list[str]:
@@ -279,6 +282,12 @@ def read_pages(data: bytes, name: str) -> list[str]:
                     ok = 0
                 if not ok:
                     raise RejectedFile("PDF 文件已加密，无法提取文字", source=name)
+            count = len(reader.pages)
+            if count > MAX_PDF_PAGES:
+                raise RejectedFile(
+                    f"PDF 页数过多（{count:,} 页，上限 {MAX_PDF_PAGES} 页），不像一篇整改通报",
+                    source=name,
+                )
             pages: list[str] = []
             size = 0
             for page in reader.pages:

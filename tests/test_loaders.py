@@ -409,6 +409,17 @@ def _scan_pdf(tmp: Path) -> bytes:
     return path.read_bytes()
 
 
+def _many_pages_pdf(tmp: Path) -> bytes:
+    from reportlab.pdfgen import canvas
+
+    path = tmp / "pages-src.pdf"
+    c = canvas.Canvas(str(path))
+    for _ in range(301):
+        c.showPage()
+    c.save()
+    return path.read_bytes()
+
+
 def _truncated_pdf(tmp: Path) -> bytes:
     data = write_pdf(PDF_PARAS, tmp / "full-src.pdf").read_bytes()
     return data[: len(data) // 2]
@@ -443,6 +454,7 @@ BAD = [
     ("broken.pdf", _random, "PDF"),
     ("corrupt.pdf", _corrupt_pdf, "PDF"),
     ("scan.pdf", _scan_pdf, "没有文字层"),
+    ("pages.pdf", _many_pages_pdf, "页数过多"),
     ("truncated.pdf", _truncated_pdf, "截断"),
 ]
 
