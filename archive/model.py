@@ -82,6 +82,12 @@ class Notice:
     sections: list[Section] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # True when the text is a rectification notice whose problem list is missing or cut off.
+    incomplete: bool = False
+    # True when the text was read by OCR from a scanned document.
+    ocr: bool = False
+    # How exact published_date is: "day", or "month" for a vague date stored as the 1st.
+    date_precision: str = "day"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

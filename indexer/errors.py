@@ -17,3 +17,15 @@ class IndexDamaged(IndexerError):
 
 class IndexBusy(IndexerError):
     """Another process held the index writer lock longer than the timeout."""
+
+
+class QueryTooCostly(IndexerError):
+    """A query would cost more than its budget (postings touched or time).
+
+    ``status`` is the HTTP status the web layer answers with: 400 when the query itself is
+    too costly (the user can simplify it), 503 when the server is busy with costly work.
+    """
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status

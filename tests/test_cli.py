@@ -38,6 +38,9 @@ NOTICE_KEYS = [
     "sections",
     "problems",
     "warnings",
+    "incomplete",
+    "ocr",
+    "date_precision",
 ]
 PROBLEM_KEYS = [
     "n",
