@@ -24,6 +24,7 @@ from archive.outline import Document, Node, build_tree
 from archive.page_meta import strip_page
 from archive.region import expand_abbreviation, infer_region
 from archive.stats import read_stats
+from archive.tables import find_tables
 from archive.traditional import simplify_if_traditional, to_simplified
 
 __all__ = ["clean_organisation", "parse_text"]
@@ -347,8 +348,11 @@ def parse_text(text: str, *, source: str = "", meta: Mapping[str, str] | None = 
         title = meta["title"].strip()
     end = _closing_start(doc, n_title)
     closing = read_closing(norm_lines[end:], orig_lines[end:])
+    tables = find_tables(norm_lines[:end], orig_lines[:end])
+    in_table = {i for t in tables for i in t.lines}
     doc_body = Document.__new__(Document)
-    doc_body.orig, doc_body.norm, doc_body.lines = doc.orig, doc.norm, doc.lines[:end]
+    doc_body.orig, doc_body.norm = doc.orig, doc.norm
+    doc_body.lines = [ln for i, ln in enumerate(doc.lines[:end]) if i not in in_table]
     root = build_tree(doc_body, first=n_title)
 
     published = closing.published
@@ -367,6 +371,10 @@ def parse_text(text: str, *, source: str = "", meta: Mapping[str, str] | None = 
 
     sections, sources, stats_spans = _outline(doc, root, header_spans)
     problems = [_read_problem(doc, i + 1, src) for i, src in enumerate(sources)]
+    for table in tables:
+        for p in table.problems:
+            p.n = len(problems) + 1
+            problems.append(p)
 
     reason = _reject_reason(doc.norm, problems, title)
     incomplete = False
