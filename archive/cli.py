@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from archive.errors import ArchiveBusy, ArchiveError, NotFound, RejectedFile
-from archive.loaders import SUFFIXES, Loaded, load_path
+from archive.loaders import SUFFIXES, Loaded
 from archive.model import Notice, Problem
 from archive.store import DB_NAME, Archive, StoredNotice, data_dir
 
@@ -121,9 +121,10 @@ def parse_cmd(file: Path, data: str | None) -> None:
 
 def _load_and_parse(path: Path) -> tuple[Loaded, Notice]:
     """Load and parse one path; RejectedFile says why it cannot be a notice."""
+    from archive.multipage import load_article
     from archive.parser import parse_text  # here, so list/show start without the parser
 
-    loaded = load_path(path)
+    loaded = load_article(path)  # a web page's following pages (X_2.html) are joined in
     return loaded, parse_text(loaded.text, source=loaded.name, meta=loaded.meta)
 
 
@@ -135,6 +136,9 @@ def _collect(paths: tuple[Path, ...]) -> tuple[list[Path], list[tuple[Path, str]
     seen: set[Path] = set()
 
     def add(path: Path) -> None:
+        from archive.multipage import first_page
+
+        path = first_page(path)  # X_2.html is part of the article that starts at X.html
         key = path.resolve()
         if key not in seen:
             seen.add(key)
@@ -245,7 +249,8 @@ def list_cmd(as_json: bool, data: str | None) -> None:
                     r.id,
                     r.published_date or "----------",
                     r.organisation or "（单位不详）",
-                    f"{r.problem_count} 个问题",
+                    f"{r.problem_count} 个问题"
+                    + ("（文本可能不完整）" if not r.problem_count else ""),
                     r.title or r.source,
                 ]
             )
@@ -316,6 +321,8 @@ def _show_notice(stored: StoredNotice, as_json: bool) -> None:
     ]
     for label, value in fields:
         click.echo(f"{label}: {value or '—'}")
+    if n.incomplete:
+        click.echo("文本可能不完整: 未能读出完整的问题清单（只有开头部分或问题清单缺失）")
     click.echo(f"问题 {len(n.problems)} 个:")
     for p in n.problems:
         click.echo(f"  {stored.id}-{p.n}  {p.number} {p.title}（整改措施 {len(p.measures)} 项）")

@@ -561,6 +561,11 @@ def extract(html: str) -> tuple[list[str], dict[str, str]]:
         elif name == "pubdate":
             head_meta["pubdate"] = content
 
+    for a in soup.find_all("a"):
+        href = str(a.get("href") or "").split("#")[0].split("?")[0]
+        if href and a.get_text().strip().strip("[]【】<>《》") == "下一页":
+            head_meta["next_page"] = href.rsplit("/", 1)[-1]
+            break
     for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
         node.extract()
     for tag in soup.find_all(_DROP_TAGS):
@@ -593,6 +598,8 @@ def extract(html: str) -> tuple[list[str], dict[str, str]]:
             meta["title"] = title
     if "date" not in meta and head_meta.get("pubdate"):
         meta["date"] = head_meta["pubdate"]
+    if head_meta.get("next_page"):
+        meta["next_page"] = head_meta["next_page"]
 
     _flatten_problem_tables(root)
     total = _prose_counts(root).get(id(root), 0)

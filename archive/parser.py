@@ -297,6 +297,8 @@ def _prepare(text: str, meta: Mapping[str, str]) -> tuple[str, dict[str, str], l
     if converted:
         warnings.append("原文为繁体字：已转换为简体字后解析（原文照常显示）")
         merged = {k: to_simplified(v) for k, v in merged.items()}
+    if meta.get("pages"):
+        warnings.append(f"由{meta['pages']}个分页网页合并为一篇通报")
     page = strip_page(text)
     for k, v in page.meta.items():
         merged.setdefault(k, v)

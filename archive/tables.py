@@ -22,10 +22,11 @@ NUMBER_COL_RE = re.compile(r"^(序号|编号|号)$")
 
 
 def is_header(cells: list[str]) -> bool:
-    """Does a row name a problem column and a measures (or result) column?"""
+    """Does a row name a problem column and a measures column?"""
     compact = [re.sub(r"\s+", "", c) for c in cells]
     has_problem = any(PROBLEM_COL_RE.match(c) for c in compact)
-    has_measures = any(MEASURES_COL_RE.match(c) or RESULT_COL_RE.match(c) for c in compact)
+    # A measures column is required: a two-column 问题 | 整改情况 grid is left as paragraphs.
+    has_measures = any(MEASURES_COL_RE.match(c) for c in compact)
     return has_problem and has_measures
 
 
