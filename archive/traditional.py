@@ -17,6 +17,8 @@ _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 # name is left alone.
 MIN_CHANGED = 5
 MIN_SHARE = 0.02
+# Frequent traditional-only characters: a text with none of them is not converted at all.
+HINTS = frozenset("黨組關於對視進況報會議問題針這個們為時來發開與從過還國機區縣導務規權責員幹饋據")
 
 
 @cache
@@ -33,6 +35,8 @@ def to_simplified(text: str) -> str:
 
 def simplify_if_traditional(text: str) -> tuple[str, bool]:
     """(text to parse, whether it was converted from traditional characters)."""
+    if HINTS.isdisjoint(text):
+        return text, False
     cjk = len(_CJK_RE.findall(text))
     if not cjk:
         return text, False
