@@ -12,6 +12,7 @@ from datetime import date
 
 from archive.cnnum import cn_to_int
 from archive.dates import find_period, find_points, first_year
+from archive.normalize import normalize
 
 _N = r"[一二三四五六七八九十百\d]"
 INSPECTOR_RE = re.compile(
@@ -30,6 +31,9 @@ TARGET_RE = re.compile(
 FEEDBACK_TARGET_RE = re.compile(
     r"向\s*([\u4e00-\u9fa5“”\"()]{2,40}?)\s*(?:党组|党委|党工委|党总支|党支部|领导班子)?"
     r"(?:书记)?(?:集中|进行|作|书面)?反馈"
+)
+TARGET_TAIL_RE = re.compile(
+    r"(?:党组|党委|党工委|党总支|党支部)?(?:\((?:党组|党委|党工委)\))?(?:领导班子(?:及其?成员)?)?$"
 )
 KINDS = ("常规", "专项", "机动", "交叉", "联动", "回头看")
 ROUND_RE = re.compile(rf"第({_N}+)轮")
@@ -142,7 +146,10 @@ def read_header(
 
     t = TARGET_RE.search(norm) or FEEDBACK_TARGET_RE.search(norm)
     if t:
-        h.target = orig[t.start(1) : t.end(1)].strip()
+        target = orig[t.start(1) : t.end(1)].strip()
+        # 某局党组（党委）, 某局领导班子及其成员: the unit is 某局.
+        cut = TARGET_TAIL_RE.search(normalize(target))
+        h.target = target[: cut.start()] if cut and cut.start() >= 2 else target
 
     h.feedback_date = _feedback(norm, period.span if period else None, h)
     return h

@@ -395,3 +395,22 @@ def test_ingest_of_every_page_stores_one_notice(tmp_path: Path) -> None:
     assert "新增 1" in out.output
     listed = CliRunner().invoke(cli, ["list", "--data", str(data)]).output
     assert "2 个问题" in listed
+
+
+@pytest.mark.parametrize(
+    ("sentence", "organisation"),
+    [
+        ("对县卫生健康局党组（党委）开展了常规巡察", "县卫生健康局"),
+        ("对县卫生健康局领导班子及其成员进行了巡察", "县卫生健康局"),
+        ("对某某街道党工委开展了为期两个月的常规巡察", "某某街道"),
+    ],
+)
+def test_organisation_from_the_inspection_sentence(sentence: str, organisation: str) -> None:
+    text = (
+        f"根据县委统一部署，2023年3月1日至4月28日，县委第三巡察组{sentence}。"
+        "2023年5月26日，县委第三巡察组反馈了巡察意见。现将巡察整改情况予以公布。\n"
+        "一、整改工作开展情况\n党组高度重视，成立整改工作领导小组。"
+    )
+    n = parse_text(text, source="o.txt")
+    assert n.organisation == organisation
+    assert n.incomplete and n.problems == []
