@@ -414,3 +414,28 @@ def test_organisation_from_the_inspection_sentence(sentence: str, organisation: 
     n = parse_text(text, source="o.txt")
     assert n.organisation == organisation
     assert n.incomplete and n.problems == []
+
+
+def test_notice_page_marks_an_incomplete_notice(tmp_path: Path) -> None:
+    """The web page of a cut-off notice says 文本可能不完整; a complete one does not."""
+    from web import create_app
+
+    cut = tmp_path / "cut.txt"
+    cut.write_text(
+        page(TITLE, "发布日期：2024-06-05", body="一、整改工作开展情况"), encoding="utf-8"
+    )
+    full = tmp_path / "full.txt"
+    full.write_text(
+        page(TITLE, tail=("中共某某县自然资源局党组", "2024年6月28日")), encoding="utf-8"
+    )
+    data = tmp_path / "data"
+    with Archive(data) as archive:
+        cut_id = archive.ingest_path(cut).notice_id
+        full_id = archive.ingest_path(full).notice_id
+    client = create_app({"TESTING": True, "DATA_DIR": data}).test_client()
+    marked = client.get(f"/notices/{cut_id}").get_data(as_text=True)
+    assert 'data-testid="incomplete"' in marked and "文本可能不完整" in marked
+    plain = client.get(f"/notices/{full_id}").get_data(as_text=True)
+    assert 'data-testid="incomplete"' not in plain
+    api = client.get(f"/api/notices/{cut_id}").get_json()
+    assert api["notice"]["incomplete"] is True
