@@ -43,7 +43,8 @@ _OTHER_LABELS = (
     "字号 字体 分享到 分享"
 ).split()
 _ALL_LABELS = sorted({k for k, _ in _LABEL_KEYS} | set(_OTHER_LABELS), key=len, reverse=True)
-_LABEL_RE = re.compile(r"(?:^|(?<=[\s|｜【\[]))(" + "|".join(_ALL_LABELS) + r")\s*[:：]\s*")
+# A label and its colon, or a tab when a metadata table was copied (索引号<TAB>…).
+_LABEL_RE = re.compile(r"(?:^|(?<=[\s|｜【\[]))(" + "|".join(_ALL_LABELS) + r")(?:\s*[:：]\s*|\t+)")
 _BREADCRUMB_RE = re.compile(
     r"^(当前位置|您现在的位置|您当前的位置|您的位置|当前页面|所在位置|位置)\s*[是]?\s*[:：]"
 )

@@ -439,3 +439,16 @@ def test_notice_page_marks_an_incomplete_notice(tmp_path: Path) -> None:
     assert 'data-testid="incomplete"' not in plain
     api = client.get(f"/api/notices/{cut_id}").get_json()
     assert api["notice"]["incomplete"] is True
+
+
+def test_metadata_table_copied_with_tabs() -> None:
+    rows = (
+        "索引号\t000000000/2023-00321\t发布机构\t某某县自然资源局",
+        f"文件名称\t{TITLE}",
+        "成文日期\t2023-06-30\t发布日期\t2023-07-03",
+    )
+    n = parse_text(page(*rows), source="p.txt")
+    assert n.title == TITLE
+    assert n.published_date == "2023-06-30"
+    assert n.organisation == "某某县自然资源局"
+    assert len(n.problems) == 2
