@@ -112,6 +112,7 @@ def _damaged_points(text: str) -> list[Point]:
 def find_points(text: str) -> list[Point]:
     """Every date point in ``text``, in order (ISO forms included)."""
     points: list[Point] = _damaged_points(text)
+    covered = {i for p in points for i in range(p.start, p.end)}
     for m in POINT_RE.finditer(text):
         if not (m.group("m") or m.group("y")):
             # A bare day ("24日") only counts right after a range separator; handled in ranges.
@@ -125,7 +126,7 @@ def find_points(text: str) -> list[Point]:
                 continue
         if m.group("v") and not m.group("m"):
             continue
-        if any(p.start <= m.start() < p.end for p in points):
+        if m.start() in covered:
             continue
         points.append(
             Point(
@@ -137,8 +138,10 @@ def find_points(text: str) -> list[Point]:
                 m.end(),
             )
         )
+    for p in points:
+        covered.update(range(p.start, p.end))
     for m in ISO_RE.finditer(text):
-        if any(p.start <= m.start() < p.end for p in points):
+        if m.start() in covered:
             continue
         points.append(
             Point(int(m.group("y")), int(m.group("m")), int(m.group("d")), None, m.start(), m.end())
