@@ -357,14 +357,7 @@ def parse_text(text: str, *, source: str = "", meta: Mapping[str, str] | None = 
     doc_body.lines = [ln for i, ln in enumerate(doc.lines[:end]) if i not in in_table]
     root = build_tree(doc_body, first=n_title)
 
-    published = closing.published
-    page_date = _meta_date(meta)
-    if published is None:
-        published = page_date
-    elif page_date and page_date != published:
-        warnings.append(
-            f"落款日期{published.isoformat()}与网页发布日期{page_date.isoformat()}不同，采用落款日期"
-        )
+    published = _published(closing.published, _meta_date(meta), warnings)
     header_spans = [(ln.start, ln.end) for ln in root.body]
     header_norm = doc.norm_of(header_spans)
     year = published.year if published else None
@@ -387,24 +380,9 @@ def parse_text(text: str, *, source: str = "", meta: Mapping[str, str] | None = 
         raise RejectedFile(reason, source=source)
 
     contacts = closing.contacts
-    publisher = _publisher(closing.publisher, title, meta, head.target)
-    if publisher is None:
-        warnings.append("未找到落款单位")
-    organisation = clean_organisation(publisher) or clean_organisation(head.target)
-    region = infer_region(
-        names=[
-            s for s in (publisher, title, organisation, meta.get("publisher"), head.target) if s
-        ],
-        addresses=contacts.addresses,
-        phones=contacts.phones,
-        text=header_norm,
+    publisher, organisation, region = _identity(
+        closing, title, meta, head.target, header_norm, warnings
     )
-    if organisation:
-        organisation = expand_abbreviation(organisation, region)
-    else:
-        warnings.append("未找到被巡察单位名称")
-    if not (region.province or region.city):
-        warnings.append("未能推断所属地区")
     if published is None:
         warnings.append("未找到发布日期")
 
@@ -436,6 +414,39 @@ def parse_text(text: str, *, source: str = "", meta: Mapping[str, str] | None = 
         incomplete=incomplete,
         date_precision=head.date_precision,
     )
+
+
+def _published(signed, page_date, warnings):  # type: ignore[no-untyped-def]
+    """The dated signature wins over the page's date; say so when they differ."""
+    if signed is None:
+        return page_date
+    if page_date and page_date != signed:
+        warnings.append(
+            f"落款日期{signed.isoformat()}与网页发布日期{page_date.isoformat()}不同，采用落款日期"
+        )
+    return signed
+
+
+def _identity(closing, title, meta, target, header_norm, warnings):  # type: ignore[no-untyped-def]
+    """Publisher as written, the inspected unit's clean name, and its region."""
+    contacts = closing.contacts
+    publisher = _publisher(closing.publisher, title, meta, target)
+    if publisher is None:
+        warnings.append("未找到落款单位")
+    organisation = clean_organisation(publisher) or clean_organisation(target)
+    region = infer_region(
+        names=[s for s in (publisher, title, organisation, meta.get("publisher"), target) if s],
+        addresses=contacts.addresses,
+        phones=contacts.phones,
+        text=header_norm,
+    )
+    if organisation:
+        organisation = expand_abbreviation(organisation, region)
+    else:
+        warnings.append("未找到被巡察单位名称")
+    if not (region.province or region.city):
+        warnings.append("未能推断所属地区")
+    return publisher, organisation, region
 
 
 def _outline(doc: Document, root: Node, header_spans: list[tuple[int, int]]):  # type: ignore[no-untyped-def]
