@@ -449,6 +449,18 @@ def _identity(closing, title, meta, target, header_norm, warnings):  # type: ign
     return publisher, organisation, region
 
 
+def _organising(doc: Document, src: _Source) -> bool:
+    """An organising sub-heading (提高思想认识，把握整改要求) outside any section named as the
+    problems part: how the work was organised, never a problem. Inside 二、反馈问题整改情况 an
+    item titled with an action (压实主体责任，健全责任体系) stays a problem."""
+    if src.node is None or not is_slogan(_heading_text(doc, src.node)):
+        return False
+    top = src.chain[0] if src.chain else src.node
+    while top.parent is not None and top.parent.style != "root":
+        top = top.parent
+    return top is src.node or not PROBLEM_SECTION_RE.search(_heading_text(doc, top))
+
+
 def _outline(doc: Document, root: Node, header_spans: list[tuple[int, int]]):  # type: ignore[no-untyped-def]
     """Sections, problem sources and the spans holding summary statistics."""
     _split_trailing_next_steps(doc, root)
@@ -472,10 +484,7 @@ def _outline(doc: Document, root: Node, header_spans: list[tuple[int, int]]):  #
                 sources.extend(sub)
             else:
                 sources.append(_Source(s.number, s.style, s.value, s.all_lines(), [], s))
-    # An organising sub-heading (提高思想认识，把握整改要求) is never a problem.
-    sources = [
-        src for src in sources if src.node is None or not is_slogan(_heading_text(doc, src.node))
-    ]
+    sources = [src for src in sources if not _organising(doc, src)]
     item_nodes = {id(src.node) for src in sources if src.node is not None}
     sections = [
         Section(node.number, _heading_text(doc, node), kind)

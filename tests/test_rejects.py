@@ -161,3 +161,18 @@ def test_news_about_an_inspection_without_a_disclosure_is_still_rejected() -> No
     with pytest.raises(RejectedFile) as info:
         parse_text(text, source="news.txt")
     assert "反馈会" in info.value.reason
+
+
+def test_action_titled_items_in_the_problem_section_stay_problems() -> None:
+    text = (
+        "中共某某县自然资源局党组关于县委巡察整改情况的通报\n"
+        "根据县委统一部署，2024年3月4日至4月26日，县委第一巡察组对县自然资源局党组开展了常规巡察。"
+        "2024年5月20日，县委第一巡察组向县自然资源局党组反馈了巡察意见。现将巡察整改情况予以公布。\n"
+        "一、整改工作开展情况\n局党组制定整改方案。\n"
+        "二、反馈问题整改落实情况\n"
+        "（一）压实主体责任，健全责任体系。针对落实主体责任不到位问题，一是制定责任清单；二是开展约谈。\n"
+        "（二）加强资金监管，严肃财经纪律。针对专项资金使用不规范问题，一是全面清查；二是完善制度。\n"
+        "中共某某县自然资源局党组\n2024年6月28日"
+    )
+    n = parse_text(text, source="a.txt")
+    assert len(n.problems) == 2 and not n.incomplete
