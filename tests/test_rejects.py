@@ -111,7 +111,7 @@ def test_truncated_mid_problems() -> None:
 
 def test_cut_off_before_problems_is_kept_as_incomplete() -> None:
     """Only the opening and the organising section: kept, with its header and a warning."""
-    d = parse_file(DATA / "notices" / "l_cut_after_section_one.txt").to_dict()
+    d = parse_file(DATA / "cut_off" / "after_section_one.txt").to_dict()
     assert d["incomplete"] is True
     assert d["problems"] == []
     assert d["organisation"] == "淄博市张店区市场监督管理局"
