@@ -452,3 +452,36 @@ def test_metadata_table_copied_with_tabs() -> None:
     assert n.published_date == "2023-06-30"
     assert n.organisation == "某某县自然资源局"
     assert len(n.problems) == 2
+
+
+# --- the data files' effect -----------------------------------------------------------------
+
+
+def test_every_unit_ending_in_the_data_file_drops_the_parent_committee() -> None:
+    from archive.orgs import words
+
+    units = words("unit")
+    assert "开发区" in units and "街道" in units and "机关" in units
+    for unit in units:
+        for parent in words("parent"):
+            name = f"中共某某市{parent}某某{unit}工作委员会"
+            assert clean_organisation(name) == f"某某{unit}", name
+
+
+def test_every_slogan_verb_in_the_data_file_marks_an_organising_heading() -> None:
+    from archive.orgs import is_slogan, words
+
+    for verb in words("slogan"):
+        assert is_slogan(f"{verb}思想认识，{verb}整改要求"), verb
+    assert not is_slogan("理论学习不深入，学用结合不够")
+
+
+def test_every_menu_word_in_the_data_file_is_page_furniture() -> None:
+    from archive.page_meta import _nav_words, furniture
+
+    words = sorted(_nav_words())
+    assert "网站导航" in words
+    for word in words:
+        assert furniture(word)[0], word
+    assert furniture(" ".join(words[:6]))[0]
+    assert not furniture("局党组召开专题会议研究部署整改工作")[0]
