@@ -381,7 +381,7 @@ def parse_text(text: str, *, source: str = "", meta: Mapping[str, str] | None = 
 
     contacts = closing.contacts
     publisher, organisation, region = _identity(
-        closing, title, meta, head.target, header_norm, warnings
+        closing, title, meta, head.target, header_norm, warnings, doc.norm
     )
     if published is None:
         warnings.append("未找到发布日期")
@@ -427,13 +427,29 @@ def _published(signed, page_date, warnings):  # type: ignore[no-untyped-def]
     return signed
 
 
-def _identity(closing, title, meta, target, header_norm, warnings):  # type: ignore[no-untyped-def]
+PARTY_NAME_RE = re.compile(r"中共[\u4e00-\u9fa5]{2,40}?(?:党组|党委|党工委|工作委员会|委员会)")
+
+
+def _full_name(target: str | None, text: str) -> str | None:
+    """The full name a short form (区文广旅体局) stands for, when the text writes it out
+    (中共某某区文化广播电视和旅游体育局党组书记…)."""
+    if not target:
+        return None
+    for m in PARTY_NAME_RE.finditer(text):
+        if is_short_form(target, m.group(0)):
+            return m.group(0)
+    return None
+
+
+def _identity(closing, title, meta, target, header_norm, warnings, full_text=""):  # type: ignore[no-untyped-def]
     """Publisher as written, the inspected unit's clean name, and its region."""
     contacts = closing.contacts
     publisher = _publisher(closing.publisher, title, meta, target)
     if publisher is None:
         warnings.append("未找到落款单位")
-    organisation = clean_organisation(publisher) or clean_organisation(target)
+    organisation = clean_organisation(publisher) or clean_organisation(
+        _full_name(target, full_text) or target
+    )
     region = infer_region(
         names=[s for s in (publisher, title, organisation, meta.get("publisher"), target) if s],
         addresses=contacts.addresses,

@@ -485,3 +485,16 @@ def test_every_menu_word_in_the_data_file_is_page_furniture() -> None:
         assert furniture(word)[0], word
     assert furniture(" ".join(words[:6]))[0]
     assert not furniture("局党组召开专题会议研究部署整改工作")[0]
+
+
+def test_abbreviation_expanded_from_a_full_name_in_the_text() -> None:
+    opening = (
+        "根据区委统一部署，2024年2月26日至4月19日，区委第一巡察组对区文广旅体局党组开展了常规巡察。"
+        "5月17日，区委第一巡察组向区文广旅体局党组反馈了巡察意见。现将巡察整改情况予以公布。"
+    )
+    body = BODY.replace(
+        "局党组召开专题会议研究部署整改工作",
+        "中共泸州市龙马潭区文化广播电视和旅游体育局党组召开专题会议研究部署整改工作",
+    )
+    n = parse_text("\n".join([opening, body]), source="p.txt")
+    assert n.organisation == "泸州市龙马潭区文化广播电视和旅游体育局"
