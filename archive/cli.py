@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from archive.errors import ArchiveBusy, ArchiveError, NotFound, RejectedFile
-from archive.loaders import SUFFIXES, Loaded, load_path
+from archive.loaders import SUFFIXES, Loaded
 from archive.model import Notice, Problem
 from archive.store import DB_NAME, Archive, StoredNotice, data_dir
 
@@ -121,10 +121,9 @@ def parse_cmd(file: Path, data: str | None) -> None:
 
 def _load_and_parse(path: Path) -> tuple[Loaded, Notice]:
     """Load and parse one path; RejectedFile says why it cannot be a notice."""
-    from archive.parser import parse_text  # here, so list/show start without the parser
+    from archive.pipeline import load_and_parse  # here, so list/show start without the parser
 
-    loaded = load_path(path)
-    return loaded, parse_text(loaded.text, source=loaded.name, meta=loaded.meta)
+    return load_and_parse(path)
 
 
 def _collect(paths: tuple[Path, ...]) -> tuple[list[Path], list[tuple[Path, str]], int]:

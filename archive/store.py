@@ -372,11 +372,9 @@ class Archive:
     def ingest_path(self, path: Path | str) -> IngestResult:
         """Load, parse and store one file; a RejectedFile leaves the archive untouched."""
         # Imported here: readers (indexer, web app) never pay for the parsing machinery.
-        from archive.loaders import load_path
-        from archive.parser import parse_text
+        from archive.pipeline import load_and_parse
 
-        loaded = load_path(Path(path))
-        notice = parse_text(loaded.text, source=loaded.name, meta=loaded.meta)
+        loaded, notice = load_and_parse(Path(path))
         return self.ingest(loaded, notice)
 
     def remove(self, notice_id: str) -> None:
