@@ -1,0 +1,63 @@
+"""Opening the SQLite file: read-write, or read-only when the folder cannot be written.
+
+A WAL database needs a ``-shm`` file beside it even to be read. In a read-only folder (a
+published snapshot, a read-only mount, a backup being browsed) SQLite cannot create it,
+so reading opens ``mode=ro`` and, when that still fails, ``immutable=1``: no locks and no
+shared memory, correct because nothing can change the file there. Root ignores file
+permissions but not a read-only mount or an immutable attribute, which ``os.access``
+reports, so the same checks hold for every user.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from archive.errors import ArchiveDamaged, ArchiveError, damage_message
+
+_READONLY_SIGNS = ("unable to open database file", "readonly database", "read-only")
+_DAMAGE_SIGNS = ("malformed", "not a database", "corrupt", "disk i/o error")
+
+
+def is_readonly_error(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.Error) and any(s in text for s in _READONLY_SIGNS)
+
+
+def is_damage_error(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.DatabaseError) and any(s in text for s in _DAMAGE_SIGNS)
+
+
+def damaged(data_dir: Path, exc: BaseException) -> ArchiveDamaged:
+    return ArchiveDamaged(damage_message(data_dir, str(exc)))
+
+
+def writable(path: Path) -> bool:
+    """Whether the database file and its folder can be written (the -wal/-shm files)."""
+    folder = path.parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return False
+    return not path.exists() or os.access(path, os.W_OK)
+
+
+def connect_readonly(path: Path, timeout: float) -> tuple[sqlite3.Connection, str]:
+    """A read-only connection: ``mode=ro``, else ``immutable=1``; returns it and the mode."""
+    if not path.is_file():
+        raise ArchiveError(f"{path.parent} 下还没有档案库，请先运行 python -m archive ingest")
+    uri = path.resolve().as_uri()
+    last: sqlite3.Error | None = None
+    for mode in ("mode=ro", "immutable=1"):
+        db = None
+        try:
+            db = sqlite3.connect(f"{uri}?{mode}", uri=True, timeout=timeout, isolation_level=None)
+            db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            return db, mode
+        except sqlite3.DatabaseError as exc:
+            if db is not None:
+                db.close()
+            if is_damage_error(exc):
+                raise damaged(path.parent, exc) from exc
+            last = exc
+    raise ArchiveError(f"无法以只读方式打开档案库 {path}：{last}")
