@@ -17,7 +17,7 @@ from pathlib import Path
 from archive.errors import ArchiveDamaged, ArchiveError, damage_message
 
 _READONLY_SIGNS = ("unable to open database file", "readonly database", "read-only")
-_DAMAGE_SIGNS = ("malformed", "not a database", "corrupt", "disk i/o error")
+_DAMAGE_SIGNS = ("malformed", "not a database", "corrupt", "disk i/o error", "could not decode")
 
 
 def is_readonly_error(exc: BaseException) -> bool:
@@ -31,7 +31,14 @@ def is_damage_error(exc: BaseException) -> bool:
 
 
 def damaged(data_dir: Path, exc: BaseException) -> ArchiveDamaged:
-    return ArchiveDamaged(damage_message(data_dir, str(exc)))
+    return ArchiveDamaged(damage_message(data_dir, short_error(exc)))
+
+
+def short_error(exc: BaseException | str) -> str:
+    """SQLite's message on one short line: a decoding error quotes the damaged bytes."""
+    text = str(exc).split(" with text ", 1)[0]
+    text = "".join(ch if ch.isprintable() else " " for ch in text.replace("\ufffd", ""))
+    return text[:120]
 
 
 def writable(path: Path) -> bool:

@@ -32,6 +32,7 @@ from archive.opening import (
     damaged,
     is_damage_error,
     is_readonly_error,
+    short_error,
     writable,
 )
 from archive.rows import insert_problems, parsed_columns
@@ -444,6 +445,18 @@ class Archive:
             "SELECT 1 FROM notices WHERE content_hash = ?", (full_hash,)
         ).fetchone()
         return row is not None
+
+    def damage(self) -> str | None:
+        """SQLite's quick check of the whole file: None when sound, else its first finding.
+
+        Writers run it once before writing, so nothing is written into a damaged file."""
+        try:
+            row = self._db.execute("PRAGMA quick_check(1)").fetchone()
+        except sqlite3.DatabaseError as exc:
+            if _is_busy(exc):
+                raise ArchiveBusy(BUSY_MESSAGE) from exc
+            return short_error(exc)
+        return None if row and row[0] == "ok" else str(row[0] if row else "quick_check")
 
     @_guarded
     def revision(self) -> int:
