@@ -158,7 +158,7 @@ def test_every_command_has_help_with_an_example(runner: CliRunner, command: str)
 
 
 def test_command_set_is_small() -> None:
-    assert COMMANDS == ["ingest", "list", "parse", "remove", "show"]
+    assert COMMANDS == ["check", "ingest", "list", "parse", "rebuild", "remove", "reparse", "show"]
 
 
 def test_every_command_is_in_the_readme(repo_root: Path) -> None:
