@@ -61,7 +61,7 @@ def _sqlite_findings(db: sqlite3.Connection) -> list[str]:
     out: list[str] = []
     try:
         rows = db.execute(f"PRAGMA integrity_check({MAX_REPORTED})").fetchall()
-        out += [f"SQLite 完整性检查：{r[0]}" for r in rows if r[0] != "ok"]
+        out += [f"SQLite 完整性检查：{short_error(r[0])}" for r in rows if r[0] != "ok"]
     except sqlite3.DatabaseError as exc:
         out.append(f"SQLite 完整性检查无法完成：{short_error(exc)}")
     try:

@@ -38,7 +38,7 @@ def short_error(exc: BaseException | str) -> str:
     """SQLite's message on one short line: a decoding error quotes the damaged bytes."""
     text = str(exc).split(" with text ", 1)[0]
     text = "".join(ch if ch.isprintable() else " " for ch in text.replace("\ufffd", ""))
-    return text[:120]
+    return " ".join(text.replace("*** in database main ***", "").split())[:120]
 
 
 def writable(path: Path) -> bool:

@@ -456,7 +456,7 @@ class Archive:
             if _is_busy(exc):
                 raise ArchiveBusy(BUSY_MESSAGE) from exc
             return short_error(exc)
-        return None if row and row[0] == "ok" else str(row[0] if row else "quick_check")
+        return None if row and row[0] == "ok" else short_error(row[0] if row else "quick_check")
 
     @_guarded
     def revision(self) -> int:
