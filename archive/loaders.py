@@ -252,6 +252,9 @@ def _docx_lines(data: bytes, name: str) -> list[str]:
         )
     if not data.startswith(b"PK"):
         raise RejectedFile("DOCX 文件已损坏或不是 Word 文档（不是 ZIP 格式）", source=name)
+    from archive.limits import check_docx
+
+    check_docx(data, name)  # sizes and element counts, before python-docx parses any XML
     try:
         import docx
         from docx.oxml.ns import qn

@@ -13,6 +13,7 @@ import io
 import re
 import unicodedata
 import warnings
+from typing import Any
 
 from archive.errors import RejectedFile
 from archive.loaders import MAX_CHARS
@@ -261,6 +262,10 @@ MAX_PDF_PAGES = 300
 # pypdf inflates a stream up to 75 MB by default; a notice page's content stream is a few
 # hundred KB, so a stream beyond this is a decompression bomb, refused before it fills memory.
 STREAM_LIMIT = 16_000_000
+_BOMB_MESSAGE = (
+    f"PDF 内容解压后过大或过于复杂（单个数据流上限 {STREAM_LIMIT // 1_000_000} MB），"
+    "可能是压缩炸弹，不像一篇整改通报"
+)
 PYPDF_LIMITS = {
     "maximum_declared_stream_length": STREAM_LIMIT,
     "array_based_stream_maximum_output_length": STREAM_LIMIT,
@@ -321,11 +326,7 @@ def read_pages(data: bytes, name: str) -> list[str]:
     except RecursionError:
         raise RejectedFile("PDF 文件已损坏（对象嵌套过深）", source=name) from None
     except LimitReachedError:
-        raise RejectedFile(
-            f"PDF 内容解压后过大或过于复杂（单个数据流上限 {STREAM_LIMIT // 1_000_000} MB），"
-            "不像一篇整改通报",
-            source=name,
-        ) from None
+        raise RejectedFile(_BOMB_MESSAGE, source=name) from None
     except Exception as exc:  # pypdf raises many kinds on damaged files
         raise RejectedFile(
             f"PDF 文件已损坏，无法读取（{type(exc).__name__}）", source=name
@@ -357,6 +358,8 @@ def extract_pages(data: bytes, name: str) -> tuple[list[str], int]:
         return join_lines(lines), 0
     from archive import ocr
 
+    if len(pages) <= ocr.MAX_OCR_PAGES:
+        check_scan(data, name)
     scanned = ocr.recognise(data, name, len(pages))
     read = [[_blank_page_number(lines, i) for i in range(len(lines))] for lines in scanned.pages]
     lines = ocr.page_lines(read)
@@ -366,6 +369,63 @@ def extract_pages(data: bytes, name: str) -> tuple[list[str], int]:
             source=name,
         )
     return join_lines(lines), len(pages)
+
+
+# A scanned page draws one image: its content stream is a few dozen bytes. Anything bigger
+# on a page without text is not a scan, and rendering it could take minutes and gigabytes.
+MAX_SCAN_CONTENT = 64 * 1024
+MAX_SCAN_PIXELS = 40_000_000  # an A4 page scanned at 600 dpi has 35 million
+
+
+def check_scan(data: bytes, name: str) -> None:
+    """Refuse, before rendering, a text-less PDF whose pages are not plain page images."""
+    from pypdf import PdfReader, apply_configuration
+    from pypdf.errors import LimitReachedError
+
+    try:
+        with warnings.catch_warnings(), apply_configuration(**PYPDF_LIMITS):
+            warnings.simplefilter("ignore")
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted:
+                reader.decrypt("")
+            for number, page in enumerate(reader.pages, start=1):
+                _check_scan_page(page, number, name)
+    except RejectedFile:
+        raise
+    except LimitReachedError:
+        raise RejectedFile(_BOMB_MESSAGE, source=name) from None
+    except Exception as exc:  # the many kinds a damaged file raises
+        raise RejectedFile(
+            f"PDF 没有文字层，且页面内容无法安全读取（{type(exc).__name__}），不做 OCR",
+            source=name,
+        ) from None
+
+
+def _check_scan_page(page: Any, number: int, name: str) -> None:
+    contents = page.get_contents()
+    size = len(contents.get_data()) if contents is not None else 0
+    if size > MAX_SCAN_CONTENT:
+        raise RejectedFile(
+            f"PDF 没有文字层，但第 {number} 页的绘制指令多达 {size:,} 字节，不像扫描件，不做 OCR",
+            source=name,
+        )
+    resources = page.get("/Resources")
+    xobjects = resources.get_object().get("/XObject") if resources is not None else None
+    for ref in xobjects.get_object().values() if xobjects is not None else []:
+        xobject = ref.get_object()
+        if xobject.get("/Subtype") == "/Image":
+            pixels = int(xobject.get("/Width", 0)) * int(xobject.get("/Height", 0))
+            if pixels > MAX_SCAN_PIXELS:
+                raise RejectedFile(
+                    f"PDF 第 {number} 页的图像过大（{pixels:,} 像素，上限 {MAX_SCAN_PIXELS:,}），"
+                    "不做 OCR",
+                    source=name,
+                )
+        elif len(xobject.get_data()) > MAX_SCAN_CONTENT:
+            raise RejectedFile(
+                f"PDF 没有文字层，但第 {number} 页含过大的绘制指令，不像扫描件，不做 OCR",
+                source=name,
+            )
 
 
 def _blank_page_number(lines: list[str], i: int) -> str:
