@@ -85,6 +85,7 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         assert _quiet(*undo)
 
 
+@pytest.mark.slow
 def test_reading_commands_work_in_a_read_only_folder(snapshot: Path) -> None:
     assert not (snapshot / f"{DB_NAME}-shm").exists()
     listed = _run("archive", "list", "--data", str(snapshot))
@@ -126,6 +127,7 @@ def _get(url: str) -> tuple[int, str]:
         return response.status, response.read().decode("utf-8")
 
 
+@pytest.mark.slow
 def test_the_web_app_serves_a_read_only_folder(snapshot: Path) -> None:
     port = _free_port()
     proc = subprocess.Popen(

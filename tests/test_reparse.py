@@ -81,6 +81,7 @@ def aged(tmp_path: Path) -> tuple[Path, dict[str, str], dict[str, dict]]:
     return data, ids, current
 
 
+@pytest.mark.slow
 def test_reparse_all_changes_only_what_the_parser_now_reads_better(aged) -> None:
     data, ids, current = aged
     assert _run("indexer", "build", "--data", str(data), "--procs", "1").returncode == 0
