@@ -49,6 +49,15 @@ def writable(path: Path) -> bool:
     return not path.exists() or os.access(path, os.W_OK)
 
 
+def _pending_log(path: Path) -> bool:
+    """Whether a WAL file with content lies beside the database: writes not yet merged."""
+    wal = path.with_name(path.name + "-wal")
+    try:
+        return wal.stat().st_size > 0
+    except OSError:
+        return False
+
+
 def connect_readonly(path: Path, timeout: float) -> tuple[sqlite3.Connection, str]:
     """A read-only connection: ``mode=ro``, else ``immutable=1``; returns it and the mode."""
     if not path.is_file():
@@ -57,6 +66,13 @@ def connect_readonly(path: Path, timeout: float) -> tuple[sqlite3.Connection, st
     last: sqlite3.Error | None = None
     for mode in ("mode=ro", "immutable=1"):
         db = None
+        if mode == "immutable=1" and _pending_log(path):
+            raise ArchiveError(
+                f"只读文件夹中的档案库 {path} 还有未合并的写入日志（{path.name}-wal），"
+                "只读打开会漏掉其中的内容：请把数据目录复制到可写的位置再打开，"
+                "或在文件夹可写时运行一次 python -m indexer sync"
+                "（它关闭档案库时会合并日志）再设为只读"
+            )
         try:
             db = sqlite3.connect(f"{uri}?{mode}", uri=True, timeout=timeout, isolation_level=None)
             db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()

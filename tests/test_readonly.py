@@ -55,6 +55,17 @@ def _cannot_write(folder: Path) -> bool:
     return False
 
 
+def _read_only_view(source: Path, view: Path) -> list[str] | None:
+    """Make ``view`` a read-only view of ``source``; returns the undo command, or None."""
+    view.mkdir()
+    if not _quiet("mount", "--bind", str(source), str(view)):
+        return None
+    if not _quiet("mount", "-o", "remount,bind,ro", str(view)):
+        _quiet("umount", str(view))
+        return None
+    return ["umount", str(view)]
+
+
 @pytest.fixture(scope="module")
 def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """An indexed archive of the seeds, seen through a read-only folder."""
@@ -169,3 +180,36 @@ def test_a_copy_of_the_snapshot_is_writable_again(snapshot: Path, tmp_path: Path
     done = _run("archive", "ingest", str(NOTICE), "--data", str(copy))
     assert done.returncode == 0, done.stderr
     assert "新增 1" in done.stdout
+
+
+def test_a_snapshot_with_unmerged_writes_is_not_read_half(tmp_path: Path) -> None:
+    """A copy taken while a writer was open: the newest notices are only in the -wal file,
+    which a read-only folder cannot read without its -shm file. Say so; never show less."""
+    live = tmp_path / "live"
+    assert _run("archive", "ingest", "--data", str(live), str(SEEDS)).returncode == 0
+    from archive.pipeline import load_and_parse
+
+    writer = Archive(live)
+    try:
+        writer._db.execute("PRAGMA wal_autocheckpoint = 0")
+        writer.ingest(*load_and_parse(NOTICE))
+        source = tmp_path / "src"
+        (source / "data").mkdir(parents=True)
+        for name in (DB_NAME, f"{DB_NAME}-wal"):
+            shutil.copy2(live / name, source / "data" / name)
+    finally:
+        writer.close()
+    assert (source / "data" / f"{DB_NAME}-wal").stat().st_size > 0
+    undo = _read_only_view(source, tmp_path / "view")
+    if undo is None:
+        pytest.skip("no read-only bind mount here")
+    try:
+        done = _run("archive", "list", "--data", str(tmp_path / "view" / "data"))
+        assert done.returncode == 1
+        assert "还有未合并的写入日志" in done.stderr and "Traceback" not in done.stderr
+    finally:
+        assert _quiet(*undo)
+    copy = tmp_path / "copy"
+    shutil.copytree(source / "data", copy)
+    listed = _run("archive", "list", "--data", str(copy))
+    assert listed.returncode == 0 and len(listed.stdout.splitlines()) == 3
