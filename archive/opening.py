@@ -10,9 +10,12 @@ reports, so the same checks hold for every user.
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from archive.errors import ArchiveDamaged, ArchiveError, damage_message
 
@@ -84,3 +87,25 @@ def connect_readonly(path: Path, timeout: float) -> tuple[sqlite3.Connection, st
                 raise damaged(path.parent, exc) from exc
             last = exc
     raise ArchiveError(f"无法以只读方式打开档案库 {path}：{last}")
+
+
+class BadRecord(Exception):
+    """A stored row that no longer decodes: damage inside a value, not in SQLite's pages."""
+
+
+def guarded(method: Callable[..., Any]) -> Callable[..., Any]:
+    """For Archive methods: reading a damaged file raises ArchiveDamaged naming the way out,
+    not a SQLite error."""
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            if is_damage_error(exc):
+                raise damaged(self.data_dir, exc) from exc
+            raise
+        except BadRecord as exc:
+            raise damaged(self.data_dir, exc) from exc
+
+    return wrapper

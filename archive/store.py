@@ -7,7 +7,6 @@ the archive by polling ``revision()`` and asking ``changes_since()``.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import sqlite3
@@ -28,8 +27,10 @@ from archive.errors import (
 from archive.model import Notice, Problem, SubProblem
 from archive.normalize import content_hash
 from archive.opening import (
+    BadRecord,
     connect_readonly,
     damaged,
+    guarded,
     is_damage_error,
     is_readonly_error,
     short_error,
@@ -155,23 +156,6 @@ def notice_id_for(text: str) -> str:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
-    """Reading a damaged file raises ArchiveDamaged naming the way out, not a SQLite error."""
-
-    @functools.wraps(method)
-    def wrapper(self: Archive, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(self, *args, **kwargs)
-        except sqlite3.DatabaseError as exc:
-            if is_damage_error(exc):
-                raise damaged(self.data_dir, exc) from exc
-            raise
-        except _BadRecord as exc:
-            raise damaged(self.data_dir, exc) from exc
-
-    return wrapper
 
 
 def _is_busy(exc: sqlite3.Error) -> bool:
@@ -439,7 +423,7 @@ class Archive:
 
     # -- reading -------------------------------------------------------------------
 
-    @_guarded
+    @guarded
     def _hash_exists(self, full_hash: str) -> bool:
         row = self._db.execute(
             "SELECT 1 FROM notices WHERE content_hash = ?", (full_hash,)
@@ -458,13 +442,13 @@ class Archive:
             return short_error(exc)
         return None if row and row[0] == "ok" else short_error(row[0] if row else "quick_check")
 
-    @_guarded
+    @guarded
     def revision(self) -> int:
         """The number of writes so far; cheap enough to poll."""
         row = self._db.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
         return int(row[0])
 
-    @_guarded
+    @guarded
     def changes_since(self, revision: int) -> list[tuple[int, str, str]]:
         """Changes after ``revision``, oldest first: (revision, notice_id, 'add'|'remove')."""
         rows = self._db.execute(
@@ -473,7 +457,7 @@ class Archive:
         ).fetchall()
         return [(int(r), str(n), str(op)) for r, n, op in rows]
 
-    @_guarded
+    @guarded
     def notice(self, notice_id: str) -> StoredNotice:
         row = self._db.execute(
             "SELECT id, content_hash, source, format, ingested_at, text, data_json, encoding"
@@ -484,7 +468,7 @@ class Archive:
             raise NotFound(f"没有编号为 {notice_id} 的通报")
         return _stored(row)
 
-    @_guarded
+    @guarded
     def notice_ids(self) -> list[str]:
         """All notice ids, in the order they were stored."""
         return [r[0] for r in self._db.execute("SELECT id FROM notices ORDER BY rowid")]
@@ -497,7 +481,7 @@ class Archive:
             except NotFound:
                 continue  # removed by another process while iterating
 
-    @_guarded
+    @guarded
     def summaries(self) -> list[NoticeSummary]:
         """One row per notice for listings, newest publication first."""
         rows = self._db.execute(
@@ -507,7 +491,7 @@ class Archive:
         ).fetchall()
         return [NoticeSummary(*row) for row in rows]
 
-    @_guarded
+    @guarded
     def problem(self, problem_id: str) -> tuple[str, Problem]:
         """Look up ``<notice id>-<n>``; returns the notice id and the problem."""
         row = self._db.execute(
@@ -531,7 +515,7 @@ class Archive:
         )
         return notice_id, problem
 
-    @_guarded
+    @guarded
     def source(self, notice_id: str) -> tuple[str, str, bytes]:
         """The original file: (name, format, bytes as received)."""
         row = self._db.execute(
@@ -541,7 +525,7 @@ class Archive:
             raise NotFound(f"没有编号为 {notice_id} 的通报")
         return row[0], row[1], bytes(row[2])
 
-    @_guarded
+    @guarded
     def summary(self) -> dict[str, Any]:
         """What a front page says about the archive: counts and the span of dates."""
         db = self._db
@@ -559,7 +543,7 @@ class Archive:
             "revision": self.revision(),
         }
 
-    @_guarded
+    @guarded
     def stats(self) -> dict[str, Any]:
         """Counts for a status line: notices, problems, revision, per format and per year."""
         db = self._db
@@ -575,10 +559,6 @@ class Archive:
             "formats": formats,
             "years": years,
         }
-
-
-class _BadRecord(Exception):
-    """A stored row that no longer decodes: damage inside a value, not in SQLite's pages."""
 
 
 class _Unchanged(Exception):
@@ -597,7 +577,7 @@ def _stored(row: tuple[Any, ...]) -> StoredNotice:
     try:
         notice = Notice.from_dict(json.loads(data_json))
     except (ValueError, TypeError, AttributeError) as exc:
-        raise _BadRecord(f"通报 {nid} 的存储记录无法读取：{type(exc).__name__}") from exc
+        raise BadRecord(f"通报 {nid} 的存储记录无法读取：{type(exc).__name__}") from exc
     return StoredNotice(
         id=nid,
         content_hash=chash,
