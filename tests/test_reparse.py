@@ -179,3 +179,45 @@ def test_a_text_read_differently_before_gets_the_new_hash_and_keeps_its_id(
     assert _run("archive", "check", "--data", str(data)).returncode == 0
     again = _run("archive", "ingest", "--data", str(data), str(source))
     assert "新增 0，未变 1" in again.stdout
+
+
+def test_a_killed_reparse_leaves_each_notice_old_or_new(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    files = sorted(NOTICES.glob("*.txt"))
+    assert _run("archive", "ingest", "--data", str(data), str(NOTICES)).returncode == 0
+    ids = _ids_by_file(data)
+    with Archive(data) as a:
+        full = {nid: len(a.notice(nid).notice.problems) for nid in ids.values()}
+    aged = [nid for nid in ids.values() if full[nid] > 1]
+    assert len(aged) >= 10
+    for nid in aged:
+        _age(data, nid, keep=1)
+    with Archive(data) as a:
+        revision = a.revision()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "archive", "reparse", "--all", "--data", str(data)],
+        cwd=REPO_ROOT,
+        env=dict(os.environ, PYTHONUTF8="1"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    first = proc.stdout.readline()  # one notice written: kill in the middle of the run
+    proc.kill()
+    proc.communicate()
+    assert "已更新".encode() in first
+    with Archive(data) as a:
+        assert a.damage() is None
+        counts = {nid: len(a.notice(nid).notice.problems) for nid in ids.values()}
+        updated = [nid for nid in aged if counts[nid] == full[nid]]
+        assert all(counts[nid] in (1, full[nid]) for nid in aged)
+        assert 1 <= len(updated) < len(aged)
+        assert sorted(c[1] for c in a.changes_since(revision)) == sorted(updated)
+    done = _run("archive", "reparse", "--all", "--data", str(data))
+    assert done.returncode == 0
+    assert f"更新 {len(aged) - len(updated)}，未变 {len(files) - len(aged) + len(updated)}" in (
+        done.stdout
+    )
+    with Archive(data) as a:
+        assert {nid: len(a.notice(nid).notice.problems) for nid in ids.values()} == full
+    assert _run("archive", "check", "--data", str(data)).returncode == 0
