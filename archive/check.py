@@ -123,10 +123,10 @@ def _check_row(row: tuple, report: CheckReport, ocr: bool) -> None:
     if stored.get("ocr") and not ocr:
         report.skipped_ocr += 1
         return
-    from archive.loaders import load_bytes
+    from archive.pipeline import reload_stored
 
     try:
-        again = load_bytes(bytes(raw), source)
+        again = reload_stored(bytes(raw), source, text, list(stored.get("warnings") or []))
     except RejectedFile as exc:
         report.stale.append(f"通报 {nid}（{source}）：存储的原件现在无法读取：{exc.reason}")
         return
@@ -160,6 +160,16 @@ def render(report: CheckReport, data_dir: Path) -> list[str]:
 # --------------------------------------------------------------------------- rebuild
 
 
+def _warnings(text: object, chash: str, data_json: object) -> list[str]:
+    """A row's stored warnings, when its text and record are sound (else none are trusted)."""
+    if not isinstance(text, str) or content_hash(text) != chash:
+        return []
+    try:
+        return list(json.loads(data_json).get("warnings") or [])  # type: ignore[arg-type]
+    except (ValueError, TypeError, AttributeError):
+        return []
+
+
 @dataclass
 class RebuildReport:
     copied: int = 0
@@ -170,8 +180,7 @@ def rebuild(
     source_dir: Path, target_dir: Path, progress: Callable[[int], None] | None = None
 ) -> RebuildReport:
     """Parse every readable stored original into a new archive, keeping its notice id."""
-    from archive.loaders import load_bytes
-    from archive.pipeline import parse_loaded
+    from archive.pipeline import parse_loaded, reload_stored
 
     if (Path(target_dir) / DB_NAME).exists():
         raise ArchiveError(f"{target_dir} 中已有档案库：请指定一个新的空文件夹")
@@ -180,9 +189,11 @@ def rebuild(
     db, _ = connect_readonly(Path(source_dir) / DB_NAME, timeout=30.0)
     try:
         with Archive(target_dir) as target:
-            for nid, _chash, source, _fmt, _text, _json, raw in _rows(db, scan):
+            for nid, chash, source, _fmt, text, data_json, raw in _rows(db, scan):
                 try:
-                    loaded = load_bytes(bytes(raw), source)
+                    loaded = reload_stored(
+                        bytes(raw), source, text, _warnings(text, chash, data_json)
+                    )
                     target.ingest(loaded, parse_loaded(loaded), notice_id=nid)
                     report.copied += 1
                 except (RejectedFile, ArchiveError) as exc:

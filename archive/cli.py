@@ -157,6 +157,9 @@ def _collect(paths: tuple[Path, ...]) -> tuple[list[Path], list[tuple[Path, str]
     seen: set[Path] = set()
 
     def add(path: Path) -> None:
+        from archive.multipage import first_page
+
+        path = first_page(path)  # X_2.html is part of the article that starts at X.html
         key = path.resolve()
         if key not in seen:
             seen.add(key)
@@ -267,7 +270,8 @@ def list_cmd(as_json: bool, data: str | None) -> None:
                     r.id,
                     r.published_date or "----------",
                     r.organisation or "（单位不详）",
-                    f"{r.problem_count} 个问题",
+                    f"{r.problem_count} 个问题"
+                    + ("（文本可能不完整）" if not r.problem_count else ""),
                     r.title or r.source,
                 ]
             )
@@ -338,6 +342,8 @@ def _show_notice(stored: StoredNotice, as_json: bool) -> None:
     ]
     for label, value in fields:
         click.echo(f"{label}: {value or '—'}")
+    if n.incomplete:
+        click.echo("文本可能不完整: 未能读出完整的问题清单（只有开头部分或问题清单缺失）")
     click.echo(f"问题 {len(n.problems)} 个:")
     for p in n.problems:
         click.echo(f"  {stored.id}-{p.n}  {p.number} {p.title}（整改措施 {len(p.measures)} 项）")

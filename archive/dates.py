@@ -27,6 +27,9 @@ ISO_RE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<d>\d{1,2})(?!\d)"
 )
 RANGE_SEP_RE = re.compile(r"\s*(?:至|到|—+|–|-|~|－)\s*")
+# Digits that lost their 年 and 月: 2024717日 (a year in front) or 830日 after a range separator.
+DAMAGED_RE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<md>\d{2,4})日")
+DAMAGED_END_RE = re.compile(r"(?<=[至到—~\-])\s*(?P<md>\d{3,4})日")
 
 
 def _num(s: str | None) -> int | None:
@@ -46,6 +49,7 @@ class Point:
     vague: str | None
     start: int
     end: int
+    repaired: bool = False  # read from digits that lost their 年/月 (2024717日)
 
     def resolve(
         self, year: int | None, month: int | None = None, *, late: bool = False
@@ -73,9 +77,42 @@ class Point:
         return date(y, m, d)
 
 
+def _month_day(digits: str) -> tuple[int, int] | None:
+    """Split run-together month and day digits when only one split is a real date."""
+    found = []
+    for cut in (1, 2):
+        m, d = digits[:cut], digits[cut:]
+        if 1 <= len(d) <= 2 and 1 <= int(m) <= 12 and 1 <= int(d) <= 31 and not d.startswith("0"):
+            found.append((int(m), int(d)))
+    return found[0] if len(found) == 1 else None
+
+
+def _damaged_points(text: str) -> list[Point]:
+    out = []
+    for rx in (DAMAGED_RE, DAMAGED_END_RE):
+        for m in rx.finditer(text):
+            md = _month_day(m.group("md"))
+            if md is None:
+                continue
+            year = int(m.group("y")) if "y" in rx.groupindex else None
+            out.append(
+                Point(
+                    year,
+                    md[0],
+                    md[1],
+                    None,
+                    m.start("md") if year is None else m.start(),
+                    m.end(),
+                    True,
+                )
+            )
+    return out
+
+
 def find_points(text: str) -> list[Point]:
     """Every date point in ``text``, in order (ISO forms included)."""
-    points: list[Point] = []
+    points: list[Point] = _damaged_points(text)
+    covered = {i for p in points for i in range(p.start, p.end)}
     for m in POINT_RE.finditer(text):
         if not (m.group("m") or m.group("y")):
             # A bare day ("24日") only counts right after a range separator; handled in ranges.
@@ -89,6 +126,8 @@ def find_points(text: str) -> list[Point]:
                 continue
         if m.group("v") and not m.group("m"):
             continue
+        if m.start() in covered:
+            continue
         points.append(
             Point(
                 _num(m.group("y")),
@@ -99,8 +138,10 @@ def find_points(text: str) -> list[Point]:
                 m.end(),
             )
         )
+    for p in points:
+        covered.update(range(p.start, p.end))
     for m in ISO_RE.finditer(text):
-        if any(p.start <= m.start() < p.end for p in points):
+        if m.start() in covered:
             continue
         points.append(
             Point(int(m.group("y")), int(m.group("m")), int(m.group("d")), None, m.start(), m.end())
@@ -123,6 +164,16 @@ class Period:
     end: date | None
     span: tuple[int, int]  # offsets of the whole range in the text
     end_point: Point | None
+    start_point: Point | None = None
+
+    @property
+    def vague(self) -> bool:
+        """Written only to a part of a month (上旬, 底): the days are estimates."""
+        return any(p is not None and p.vague for p in (self.start_point, self.end_point))
+
+    @property
+    def repaired(self) -> bool:
+        return any(p is not None and p.repaired for p in (self.start_point, self.end_point))
 
 
 def find_period(text: str, context_year: int | None) -> Period | None:
@@ -142,7 +193,7 @@ def find_period(text: str, context_year: int | None) -> Period | None:
         end = b.resolve(b.year or start.year, b.month or start.month, late=True)
         if end is not None and end < start and b.year is None:
             end = b.resolve(start.year + 1, b.month or start.month, late=True)
-        return Period(start, end, (a.start, b.end), b)
+        return Period(start, end, (a.start, b.end), b, a)
     # Only a start and a duration: "2021年5月10日起…为期45天".
     m = re.search(r"为期\s*(\d+|[十一二三四五六七八九百]+)\s*天", text)
     if m and points and points[0].month is not None and points[0].start < m.start():

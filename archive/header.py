@@ -12,6 +12,7 @@ from datetime import date
 
 from archive.cnnum import cn_to_int
 from archive.dates import find_period, find_points, first_year
+from archive.normalize import normalize
 
 _N = r"[一二三四五六七八九十百\d]"
 INSPECTOR_RE = re.compile(
@@ -25,6 +26,14 @@ INSPECTOR_RE = re.compile(
 TARGET_RE = re.compile(
     r"对\s*([\u4e00-\u9fa5“”\"()]{2,40}?)\s*(?:党组|党委|党工委|党总支|党支部|领导班子)?"
     r"(?:开展|进行|实施)(?:了)?[\u4e00-\u9fa5“”\"]{0,12}?巡[察视]"
+)
+# "向…反馈": the inspected unit as the feedback sentence names it.
+FEEDBACK_TARGET_RE = re.compile(
+    r"向\s*([\u4e00-\u9fa5“”\"()]{2,40}?)\s*(?:党组|党委|党工委|党总支|党支部|领导班子)?"
+    r"(?:书记)?(?:集中|进行|作|书面)?反馈"
+)
+TARGET_TAIL_RE = re.compile(
+    r"(?:党组|党委|党工委|党总支|党支部)?(?:\((?:党组|党委|党工委)\))?(?:领导班子(?:及其?成员)?)?$"
 )
 KINDS = ("常规", "专项", "机动", "交叉", "联动", "回头看")
 ROUND_RE = re.compile(rf"第({_N}+)轮")
@@ -43,6 +52,7 @@ class Header:
     inspection_end: date | None = None
     feedback_date: date | None = None
     target: str | None = None  # the inspected unit as the text names it (often abbreviated)
+    date_precision: str = "day"  # "month" when a date was written only to part of a month
     warnings: list[str] = field(default_factory=list)
 
 
@@ -106,6 +116,18 @@ def read_header(
         period = find_period(norm, period.start.year - 1)
     if period:
         h.inspection_start, h.inspection_end = period.start, period.end
+        written = orig[period.span[0] : period.span[1]]
+        if period.vague:
+            h.date_precision = "month"
+            h.warnings.append(
+                f"巡察时间只写到旬或月（{written}），日期为估计：按{_iso(period.start)}至"
+                f"{_iso(period.end)}记录"
+            )
+        if period.repaired:
+            h.warnings.append(
+                f"巡察时间缺少“年”“月”字样（{written}），按{_iso(period.start)}至"
+                f"{_iso(period.end)}读取"
+            )
     else:
         h.warnings.append("未找到巡察时间")
 
@@ -122,12 +144,19 @@ def read_header(
             h.round = cn_to_int(rm.group(1))
             break
 
-    t = TARGET_RE.search(norm)
+    t = TARGET_RE.search(norm) or FEEDBACK_TARGET_RE.search(norm)
     if t:
-        h.target = orig[t.start(1) : t.end(1)].strip()
+        target = orig[t.start(1) : t.end(1)].strip()
+        # 某局党组（党委）, 某局领导班子及其成员: the unit is 某局.
+        cut = TARGET_TAIL_RE.search(normalize(target))
+        h.target = target[: cut.start()] if cut and cut.start() >= 2 else target
 
     h.feedback_date = _feedback(norm, period.span if period else None, h)
     return h
+
+
+def _iso(d: date | None) -> str:
+    return d.isoformat() if d else "?"
 
 
 def _feedback(norm: str, period_span: tuple[int, int] | None, h: Header) -> date | None:
@@ -151,6 +180,11 @@ def _feedback(norm: str, period_span: tuple[int, int] | None, h: Header) -> date
     if best is None:
         h.warnings.append("未找到反馈日期")
         return None
+    if best.vague:
+        h.date_precision = "month"
+        h.warnings.append("反馈日期只写到旬或月，日期为估计")
+    if best.repaired:
+        h.warnings.append("反馈日期缺少“年”“月”字样，已按数字推断")
     if best.year:
         return best.resolve(None)
     anchor = h.inspection_end or h.inspection_start

@@ -361,6 +361,38 @@ def _absorb_trailing(el: Tag, counts: dict[int, int]) -> Tag:
     return el
 
 
+# --------------------------------------------------------------------------- problem tables
+
+_CELL_SEP = "\x02"  # becomes a tab once whitespace is folded
+
+
+def _flatten_problem_tables(root: Tag) -> None:
+    """A 问题 | 整改措施 | 完成情况 table becomes one paragraph per row, cells tab-separated."""
+    from archive.tables import is_header
+
+    for table in list(root.find_all("table")):
+        if not table.name:
+            continue
+        rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+        cells = [
+            [
+                " ".join(td.get_text(" ").split())
+                for td in tr.find_all(["td", "th"], recursive=False)
+            ]
+            for tr in rows
+        ]
+        cells = [row for row in cells if any(row)]
+        if not cells or not is_header(cells[0]):
+            continue
+        soup = next(p for p in table.parents if p.parent is None)
+        box = soup.new_tag("div")
+        for row in cells:
+            para = soup.new_tag("p")
+            para.string = _CELL_SEP.join(row)
+            box.append(para)
+        table.replace_with(box)
+
+
 # --------------------------------------------------------------------------- rendering
 
 _SOFT = "\x01"
@@ -416,7 +448,7 @@ def _lines(el: Tag) -> list[str]:
     _render(el, out)
     lines = []
     for raw in "".join(out).split("\n"):
-        line = _MULTISPACE.sub(" ", _resolve_soft(raw)).strip()
+        line = _MULTISPACE.sub(" ", _resolve_soft(raw)).strip().replace(_CELL_SEP, "\t")
         if line:
             lines.append(line)
     return lines
@@ -529,6 +561,11 @@ def extract(html: str) -> tuple[list[str], dict[str, str]]:
         elif name == "pubdate":
             head_meta["pubdate"] = content
 
+    for a in soup.find_all("a"):
+        href = str(a.get("href") or "").split("#")[0].split("?")[0]
+        if href and a.get_text().strip().strip("[]【】<>《》") == "下一页":
+            head_meta["next_page"] = href.rsplit("/", 1)[-1]
+            break
     for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
         node.extract()
     for tag in soup.find_all(_DROP_TAGS):
@@ -561,7 +598,10 @@ def extract(html: str) -> tuple[list[str], dict[str, str]]:
             meta["title"] = title
     if "date" not in meta and head_meta.get("pubdate"):
         meta["date"] = head_meta["pubdate"]
+    if head_meta.get("next_page"):
+        meta["next_page"] = head_meta["next_page"]
 
+    _flatten_problem_tables(root)
     total = _prose_counts(root).get(id(root), 0)
     _remove_related_boxes(root)
     _remove_noise(root, total)

@@ -191,16 +191,29 @@ def split_measures(norm: str, a: int, b: int) -> list[tuple[int, int]]:
     return [(a + s, a + e) for s, e in spans if e > s]
 
 
+# 针对……问题 opening a sentence and followed by its own list of measures (一是…).
+INLINE_SUB_RE = re.compile(r"针对[^。\n]{1,200}?问题[,:;]?\s*(?=一是|①|\(1\)|1[.、])")
+
+
+def _sentence_start(norm: str, a: int, p: int) -> bool:
+    j = p - 1
+    while j >= a and norm[j] == " ":
+        j -= 1
+    return j < a or norm[j] in "。;\n"
+
+
 def find_subproblems(norm: str, a: int, b: int) -> list[tuple[int, int]]:
-    """Spans of 关于……问题 sub-problems starting a paragraph or sentence in ``norm[a:b]``."""
+    """Spans of sub-problems in ``norm[a:b]``: 关于……问题 starting a paragraph or sentence,
+    or a second 针对……问题 sentence that restarts the measure list after measures of its own
+    (a 针对 sentence without its own list is a measure, as in 一是针对…问题，…)."""
     starts: list[int] = []
     for m in SUB_RE.finditer(norm, a, b):
-        p = m.start()
-        j = p - 1
-        while j >= a and norm[j] == " ":
-            j -= 1
-        if j < a or norm[j] in "。;\n":
-            starts.append(p)
+        if _sentence_start(norm, a, m.start()):
+            starts.append(m.start())
+    for m in INLINE_SUB_RE.finditer(norm, a, b):
+        if _sentence_start(norm, a, m.start()) and enumerators(norm[a : m.start()]):
+            starts.append(m.start())
+    starts.sort()
     spans = []
     for i, s in enumerate(starts):
         e = starts[i + 1] if i + 1 < len(starts) else b

@@ -280,6 +280,12 @@ def _docx_lines(data: bytes, name: str) -> list[str]:
                         walk(content, parent)
 
         def table_lines(table: Table) -> None:
+            from archive.tables import docx_rows
+
+            rows = docx_rows(table)
+            if rows is not None:  # a problem table: one line per row, cells tab-separated
+                out.extend(rows)
+                return
             for row in table.rows:
                 seen: set[int] = set()
                 for cell in row.cells:

@@ -86,7 +86,8 @@ class Notice:
     incomplete: bool = False
     # True when the text was read by OCR from a scanned document.
     ocr: bool = False
-    # How exact published_date is: "day", or "month" for a vague date stored as the 1st.
+    # How exact the notice's dates are: "day", or "month" when a date was written only to a
+    # month or part of one (4月上旬, 9月底) and stored as an estimated day (with a warning).
     date_precision: str = "day"
 
     def to_dict(self) -> dict[str, Any]:

@@ -114,6 +114,18 @@ def heading_of(doc: Document, line: Line) -> tuple[str, int, str, int] | None:
     return None
 
 
+_ITEM_LEAD_RE = re.compile(r"^(关于|针对|对于)[^。]*问题")
+_LIST_LEAD_RE = re.compile(r"(整改措施|主要措施|整改举措|具体措施|措施如下)\s*[:]?$|[:]$")
+
+
+def _opens_list(doc: Document, node: Node) -> bool:
+    """An item whose last line announces a list (整改措施：): a 1. after it starts that list."""
+    if node.line is None:
+        return False
+    last = node.body[-1] if node.body else node.line
+    return bool(_LIST_LEAD_RE.search(doc.norm[last.start : last.end].strip()))
+
+
 def build_tree(doc: Document, first: int = 0) -> Node:
     """The heading tree of ``doc.lines[first:]``.
 
@@ -130,9 +142,17 @@ def build_tree(doc: Document, first: int = 0) -> Node:
         style, value, number, text_start = h
         levels = [i for i, n in enumerate(stack) if n.style == style]
         if levels:
-            i = levels[-1]
+            # The level this number continues (3. after 2.), else the innermost one: a list
+            # nested in an item ends where the next item's number follows the item's own.
+            fits = [i for i in levels if stack[i].value + 1 == value]
+            i = fits[-1] if fits else levels[-1]
+            if len(fits) > 1 and _ITEM_LEAD_RE.match(doc.norm[text_start : line.end]):
+                i = fits[0]  # 3.关于…问题 after measure 2. of item 2.: the next item
             prev = stack[i]
             nested = style != "cn" and value == 1 and prev.value >= 1 and i < len(stack) - 1
+            nested = nested or (
+                style != "cn" and value == 1 and prev.value >= 1 and _opens_list(doc, prev)
+            )
             if not nested:
                 del stack[i:]
         node = Node(style, value, number, line, text_start, parent=stack[-1])

@@ -7,8 +7,10 @@ OCR from a scan) is added to the notice here.
 from __future__ import annotations
 
 import os
+import re
+from dataclasses import replace
 
-from archive.loaders import Loaded, load_path
+from archive.loaders import Loaded, load_bytes
 from archive.model import Notice
 
 
@@ -28,6 +30,26 @@ def parse_loaded(loaded: Loaded) -> Notice:
 
 
 def load_and_parse(path: str | os.PathLike[str]) -> tuple[Loaded, Notice]:
-    """Load a file from disk and parse it; RejectedFile says why it cannot be a notice."""
-    loaded = load_path(path)
+    """Load a file from disk and parse it; RejectedFile says why it cannot be a notice.
+
+    A web page with following pages beside it is joined with them (``archive.multipage``)."""
+    from archive.multipage import load_article
+
+    loaded = load_article(path)
     return loaded, parse_loaded(loaded)
+
+
+_JOINED = re.compile(r"由(\d+)个分页网页合并为一篇通报")
+
+
+def reload_stored(raw: bytes, name: str, stored_text: str, warnings: list[str]) -> Loaded:
+    """Read a stored original again, for reparse, check and rebuild.
+
+    Only the first page of an article joined from several web pages is stored: its text
+    then comes from the stored text (the pages are not at hand), read with the first page's
+    metadata, so a reparse never loses the later pages."""
+    loaded = load_bytes(raw, name)
+    pages = next((m.group(1) for w in warnings if (m := _JOINED.search(w))), None)
+    if pages and loaded.format == "html" and loaded.text != stored_text:
+        return replace(loaded, text=stored_text, meta={**loaded.meta, "pages": pages})
+    return loaded

@@ -51,8 +51,7 @@ def changed_fields(before: Notice, after: Notice) -> list[str]:
 
 def reparse_one(archive: Archive, notice_id: str) -> Outcome:
     """Read one stored original again; write only when something changed."""
-    from archive.loaders import load_bytes
-    from archive.pipeline import parse_loaded
+    from archive.pipeline import parse_loaded, reload_stored
 
     try:
         stored = archive.notice(notice_id)
@@ -61,7 +60,7 @@ def reparse_one(archive: Archive, notice_id: str) -> Outcome:
         return Outcome(notice_id, "missing", reason="找不到该通报")
     before = stored.notice
     try:
-        loaded = load_bytes(raw, name)
+        loaded = reload_stored(raw, name, stored.text, before.warnings)
         after = parse_loaded(loaded)
     except RejectedFile as exc:
         return Outcome(notice_id, "kept", len(before.problems), reason=exc.reason)

@@ -221,3 +221,31 @@ def test_a_killed_reparse_leaves_each_notice_old_or_new(tmp_path: Path) -> None:
     with Archive(data) as a:
         assert {nid: len(a.notice(nid).notice.problems) for nid in ids.values()} == full
     assert _run("archive", "check", "--data", str(data)).returncode == 0
+
+
+def test_an_article_joined_from_web_pages_keeps_its_later_pages(tmp_path: Path) -> None:
+    """Only the first page's bytes are stored; reparse and check use the stored text."""
+    from tests.test_layouts_pages import BODY, OPENING, TITLE, _html_page
+
+    lines = [TITLE, OPENING, *BODY.split("\n"), "中共某某县自然资源局党组", "2024年6月28日"]
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "a.html").write_text(_html_page(lines[:5], "a_2.html"), encoding="utf-8")
+    (folder / "a_2.html").write_text(_html_page(lines[5:]), encoding="utf-8")
+    data = tmp_path / "data"
+    assert _run("archive", "ingest", "--data", str(data), str(folder)).returncode == 0
+    (nid,) = _ids_by_file(data).values()
+    with Archive(data) as a:
+        problems = len(a.notice(nid).notice.problems)
+    assert problems == 2
+    _age(data, nid, keep=1)
+    assert _run("archive", "check", "--data", str(data)).returncode == 0
+    done = _run("archive", "reparse", "--all", "--data", str(data))
+    assert done.returncode == 0, done.stderr
+    assert f"{nid}  已更新  问题 1 → 2" in done.stdout
+    with Archive(data) as a:
+        assert len(a.notice(nid).notice.problems) == 2
+    rebuilt = tmp_path / "rebuilt"
+    assert _run("archive", "rebuild", "--data", str(data), "--into", str(rebuilt)).returncode == 0
+    with Archive(rebuilt) as a:
+        assert len(a.notice(nid).notice.problems) == 2
