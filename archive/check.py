@@ -92,10 +92,15 @@ def _rowids(db: sqlite3.Connection, report: CheckReport) -> list[int]:
         return [r[0] for r in db.execute("SELECT rowid FROM notices ORDER BY rowid")]
     except sqlite3.DatabaseError as exc:
         report.damage.append(f"通报表无法完整列出：{short_error(exc)}")
-    # The table's b-tree is broken somewhere: probe rowids one by one.
+    # The table's b-tree is broken somewhere: probe rowids one by one, up to the largest
+    # when SQLite can still find it, else until 1000 in a row are missing.
+    try:
+        last = int(db.execute("SELECT max(rowid) FROM notices").fetchone()[0] or 0)
+    except (sqlite3.DatabaseError, TypeError, ValueError):
+        last = None
     found: list[int] = []
     misses, rowid = 0, 0
-    while misses < 1000:
+    while (rowid < last) if last is not None else (misses < 1000):
         rowid += 1
         try:
             hit = db.execute("SELECT 1 FROM notices WHERE rowid = ?", (rowid,)).fetchone()

@@ -89,6 +89,13 @@ def test_forty_flipped_bytes_in_the_middle_are_found(sound: Path, tmp_path: Path
     listed = _run("archive", "list", "--data", str(data))
     _no_traceback(listed)
     assert listed.returncode == 0 or "已损坏" in listed.stderr
+    new = tmp_path / "rebuilt"
+    rebuilt = _run("archive", "rebuild", "--data", str(data), "--into", str(new))
+    _no_traceback(rebuilt)
+    copied = int(rebuilt.stdout.split("已重建 ")[1].split(" ")[0])
+    lost = rebuilt.stderr.count("未能重建: ")
+    assert copied >= len(os.listdir(NOTICES)) - 2 and copied + lost >= len(os.listdir(NOTICES))
+    assert _run("archive", "check", "--data", str(new)).returncode == 0
 
 
 def test_a_damaged_table_stops_list_show_search_and_ingest(sound: Path, tmp_path: Path) -> None:
