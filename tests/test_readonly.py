@@ -213,3 +213,20 @@ def test_a_snapshot_with_unmerged_writes_is_not_read_half(tmp_path: Path) -> Non
     shutil.copytree(source / "data", copy)
     listed = _run("archive", "list", "--data", str(copy))
     assert listed.returncode == 0 and len(listed.stdout.splitlines()) == 3
+
+
+def test_search_works_in_a_read_only_snapshot_without_a_cache_folder(
+    snapshot: Path, tmp_path: Path
+) -> None:
+    source = tmp_path / "src"
+    shutil.copytree(snapshot, source / "data", ignore=shutil.ignore_patterns("cache"))
+    assert not (source / "data" / "cache").exists()
+    undo = _read_only_view(source, tmp_path / "view")
+    if undo is None:
+        pytest.skip("no read-only bind mount here")
+    try:
+        found = _run("indexer", "search", "公务接待", "--data", str(tmp_path / "view" / "data"))
+        assert found.returncode == 0, found.stderr
+        assert "共 0 条" not in found.stdout and "共 " in found.stdout
+    finally:
+        assert _quiet(*undo)
