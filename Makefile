@@ -18,6 +18,7 @@ run: setup
 
 test: setup
 	bash .ci/browser-deps
+	bash .ci/system-deps
 	$(PYTHON) -m pytest -q
 
 lint:

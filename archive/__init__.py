@@ -15,8 +15,6 @@ __all__ = ["Notice", "parse_file"]
 
 def parse_file(path: str | os.PathLike[str]) -> Notice:
     """Load a notice file in any supported format and parse it."""
-    from archive.loaders import load_path
-    from archive.parser import parse_text
+    from archive.pipeline import load_and_parse
 
-    loaded = load_path(path)
-    return parse_text(loaded.text, source=loaded.name, meta=loaded.meta)
+    return load_and_parse(path)[1]

@@ -16,7 +16,14 @@ from typing import Any, TypeVar
 
 import click
 
-from archive.errors import ArchiveBusy, ArchiveError, NotFound, RejectedFile
+from archive.errors import (
+    ArchiveBusy,
+    ArchiveError,
+    NotFound,
+    RejectedFile,
+    damage_message,
+    readonly_message,
+)
 from archive.loaders import SUFFIXES, Loaded
 from archive.model import Notice, Problem
 from archive.store import DB_NAME, Archive, StoredNotice, data_dir
@@ -69,15 +76,31 @@ def data_option(func: F) -> F:
     )(func)
 
 
-def _open(data: str | None, *, must_exist: bool = True) -> Archive:
-    """Open the archive; reading commands refuse to create an empty one by accident."""
+def _open(data: str | None, *, must_exist: bool = True, readonly: bool = False) -> Archive:
+    """Open the archive; reading commands refuse to create an empty one by accident and
+    open it read-only (it may lie in a folder that cannot be written)."""
     directory = data_dir(data)
     if must_exist and not (directory / DB_NAME).is_file():
         raise UserError(f"{directory} 下还没有档案库，请先运行 python -m archive ingest")
     try:
-        return Archive(directory)
+        return Archive(directory, readonly=readonly)
     except ArchiveError as exc:
         raise UserError(str(exc)) from exc
+
+
+def _open_for_writing(data: str | None, *, must_exist: bool = True) -> Archive:
+    """Open the archive to write into it: refuses a read-only folder and a damaged file."""
+    archive = _open(data, must_exist=must_exist)
+    try:
+        if archive.readonly:
+            raise UserError(readonly_message(archive.data_dir))
+        found = archive.damage()
+        if found:
+            raise UserError(damage_message(archive.data_dir, found))
+    except BaseException:
+        archive.close()
+        raise
+    return archive
 
 
 def _is_supported(path: Path) -> bool:
@@ -121,11 +144,9 @@ def parse_cmd(file: Path, data: str | None) -> None:
 
 def _load_and_parse(path: Path) -> tuple[Loaded, Notice]:
     """Load and parse one path; RejectedFile says why it cannot be a notice."""
-    from archive.multipage import load_article
-    from archive.parser import parse_text  # here, so list/show start without the parser
+    from archive.pipeline import load_and_parse  # here, so list/show start without the parser
 
-    loaded = load_article(path)  # a web page's following pages (X_2.html) are joined in
-    return loaded, parse_text(loaded.text, source=loaded.name, meta=loaded.meta)
+    return load_and_parse(path)
 
 
 def _collect(paths: tuple[Path, ...]) -> tuple[list[Path], list[tuple[Path, str]], int]:
@@ -195,7 +216,7 @@ def ingest_cmd(paths: tuple[Path, ...], data: str | None) -> None:
             for path in bar:
                 try:
                     loaded, notice = _load_and_parse(path)
-                    archive = archive or _open(data, must_exist=False)
+                    archive = archive or _open_for_writing(data, must_exist=False)
                     result = archive.ingest(loaded, notice)
                 except RejectedFile as exc:
                     reject(path, exc.reason)
@@ -234,7 +255,7 @@ def list_cmd(as_json: bool, data: str | None) -> None:
       python -m archive list --data data
       python -m archive list --data data --json
     """
-    with _open(data) as archive:
+    with _open(data, readonly=True) as archive:
         rows = archive.summaries()
     if as_json:
         _dump([asdict(r) for r in rows])
@@ -269,7 +290,7 @@ def show_cmd(item_id: str, as_json: bool, data: str | None) -> None:
       python -m archive show --data data 1a2b3c4d5e6f7a8b
       python -m archive show --data data 1a2b3c4d5e6f7a8b-3
     """
-    with _open(data) as archive:
+    with _open(data, readonly=True) as archive:
         try:
             stored = archive.notice(item_id)
         except NotFound:
@@ -360,13 +381,16 @@ def remove_cmd(notice_id: str, data: str | None) -> None:
     示例:
       python -m archive remove --data data 1a2b3c4d5e6f7a8b
     """
-    with _open(data) as archive:
+    with _open_for_writing(data) as archive:
         try:
             stored = archive.notice(notice_id)
             archive.remove(notice_id)
         except NotFound as exc:
             raise UserError(f"找不到编号为 {notice_id} 的通报") from exc
     click.echo(f"已删除 {notice_id}（{stored.notice.title or stored.source}）")
+
+
+from archive import maintenance  # noqa: E402, F401  (registers reparse, check, rebuild)
 
 
 def main() -> None:

@@ -41,6 +41,7 @@ class Loaded:
     raw: bytes  # the file's bytes as read
     encoding: str | None  # txt/html: detected encoding; else None
     meta: dict[str, str] = field(default_factory=dict)  # "title" / "publisher" / "date"
+    ocr_pages: int = 0  # pages of a scanned PDF read by OCR; 0 when the text was in the file
 
 
 # --------------------------------------------------------------------------- limits
@@ -251,6 +252,9 @@ def _docx_lines(data: bytes, name: str) -> list[str]:
         )
     if not data.startswith(b"PK"):
         raise RejectedFile("DOCX 文件已损坏或不是 Word 文档（不是 ZIP 格式）", source=name)
+    from archive.limits import check_docx
+
+    check_docx(data, name)  # sizes and element counts, before python-docx parses any XML
     try:
         import docx
         from docx.oxml.ns import qn
@@ -327,6 +331,7 @@ def load_bytes(data: bytes, name: str) -> Loaded:
     _check_size(len(data), fmt, base)
     encoding: str | None = None
     meta: dict[str, str] = {}
+    ocr_pages = 0
     try:
         if fmt == "txt":
             text, encoding = decode_text(data, base)
@@ -342,7 +347,7 @@ def load_bytes(data: bytes, name: str) -> Loaded:
         else:
             from archive import pdf_text
 
-            lines = pdf_text.extract(data, base)
+            lines, ocr_pages = pdf_text.extract_pages(data, base)
         body = _finish(lines, base)
         if fmt in ("docx", "pdf"):
             check_not_garbage(body, base, "提取出的文字")
@@ -356,7 +361,15 @@ def load_bytes(data: bytes, name: str) -> Loaded:
         raise RejectedFile(
             f"无法读取 {fmt.upper()} 文件：{type(exc).__name__}", source=base
         ) from None
-    return Loaded(name=base, format=fmt, text=body, raw=data, encoding=encoding, meta=meta)
+    return Loaded(
+        name=base,
+        format=fmt,
+        text=body,
+        raw=data,
+        encoding=encoding,
+        meta=meta,
+        ocr_pages=ocr_pages,
+    )
 
 
 def load_path(path: str | os.PathLike[str]) -> Loaded:

@@ -13,6 +13,7 @@ import io
 import re
 import unicodedata
 import warnings
+from typing import Any
 
 from archive.errors import RejectedFile
 from archive.loaders import MAX_CHARS
@@ -258,6 +259,24 @@ FURNITURE_SLACK = 40  # characters per page a footer or page number may take
 # The longest rectification notices run to a few dozen pages; extracting a page costs about
 # 10 ms, so a file with more pages than this is refused before any text is extracted.
 MAX_PDF_PAGES = 300
+# pypdf inflates a stream up to 75 MB by default; a notice page's content stream is a few
+# hundred KB, so a stream beyond this is a decompression bomb, refused before it fills memory.
+STREAM_LIMIT = 16_000_000
+_BOMB_MESSAGE = (
+    f"PDF 内容解压后过大或过于复杂（单个数据流上限 {STREAM_LIMIT // 1_000_000} MB），"
+    "可能是压缩炸弹，不像一篇整改通报"
+)
+PYPDF_LIMITS = {
+    "maximum_declared_stream_length": STREAM_LIMIT,
+    "array_based_stream_maximum_output_length": STREAM_LIMIT,
+    "jbig2_maximum_output_length": STREAM_LIMIT,
+    "lzw_maximum_output_length": STREAM_LIMIT,
+    "run_length_maximum_output_length": STREAM_LIMIT,
+    "zlib_maximum_output_length": STREAM_LIMIT,
+    "brotli_maximum_output_length": STREAM_LIMIT,
+    "image_maximum_buffer_size": STREAM_LIMIT,
+    "stream_decoding_work_maximum_length": 4 * STREAM_LIMIT,
+}
 
 
 def read_pages(data: bytes, name: str) -> list[str]:
@@ -269,10 +288,11 @@ def read_pages(data: bytes, name: str) -> list[str]:
             f"PDF 文件不完整（缺少 %%EOF 结尾标记，可能被截断；共 {len(data):,} 字节）",
             source=name,
         )
-    try:
-        from pypdf import PdfReader
+    from pypdf import PdfReader, apply_configuration
+    from pypdf.errors import LimitReachedError
 
-        with warnings.catch_warnings():
+    try:
+        with warnings.catch_warnings(), apply_configuration(**PYPDF_LIMITS):
             warnings.simplefilter("ignore")
             reader = PdfReader(io.BytesIO(data), strict=False)
             if reader.is_encrypted:
@@ -305,6 +325,8 @@ def read_pages(data: bytes, name: str) -> list[str]:
         raise
     except RecursionError:
         raise RejectedFile("PDF 文件已损坏（对象嵌套过深）", source=name) from None
+    except LimitReachedError:
+        raise RejectedFile(_BOMB_MESSAGE, source=name) from None
     except Exception as exc:  # pypdf raises many kinds on damaged files
         raise RejectedFile(
             f"PDF 文件已损坏，无法读取（{type(exc).__name__}）", source=name
@@ -315,7 +337,15 @@ def read_pages(data: bytes, name: str) -> list[str]:
 
 
 def extract(data: bytes, name: str) -> list[str]:
-    """Paragraphs of a PDF's text layer, page furniture removed."""
+    """Paragraphs of a PDF's text layer (or of its OCR), page furniture removed."""
+    return extract_pages(data, name)[0]
+
+
+def extract_pages(data: bytes, name: str) -> tuple[list[str], int]:
+    """Paragraphs and the number of pages read by OCR (0 when the text layer was used).
+
+    A PDF without a text layer is a scan: its pages are read by Tesseract (``archive.ocr``).
+    """
     pages = read_pages(data, name)
     page_lines = [
         [line.rstrip() for line in text.replace("\r\n", "\n").splitlines() if line.strip()]
@@ -324,10 +354,82 @@ def extract(data: bytes, name: str) -> list[str]:
     page_lines = strip_furniture(page_lines)
     lines = [line for page in page_lines for line in page]
     visible = sum(len(re.sub(r"\s", "", line)) for line in lines)
-    if visible < 20:
+    if visible >= 20:
+        return join_lines(lines), 0
+    from archive import ocr
+
+    if len(pages) <= ocr.MAX_OCR_PAGES:
+        check_scan(data, name)
+    scanned = ocr.recognise(data, name, len(pages))
+    read = [[_blank_page_number(lines, i) for i in range(len(lines))] for lines in scanned.pages]
+    lines = ocr.page_lines(read)
+    if sum(len(re.sub(r"\s", "", line)) for line in lines) < 20:
         raise RejectedFile(
-            f"PDF 没有文字层（共 {len(pages)} 页，只提取到 {visible} 个字符），"
-            "可能是扫描件或图片：请提供带文字的 PDF 或 .txt/.docx",
+            f"PDF 没有文字层，OCR 也没有识别出文字（共 {len(pages)} 页）：可能是空白页或图片",
             source=name,
         )
-    return join_lines(lines)
+    return join_lines(lines), len(pages)
+
+
+# A scanned page draws one image: its content stream is a few dozen bytes. Anything bigger
+# on a page without text is not a scan, and rendering it could take minutes and gigabytes.
+MAX_SCAN_CONTENT = 64 * 1024
+MAX_SCAN_PIXELS = 40_000_000  # an A4 page scanned at 600 dpi has 35 million
+
+
+def check_scan(data: bytes, name: str) -> None:
+    """Refuse, before rendering, a text-less PDF whose pages are not plain page images."""
+    from pypdf import PdfReader, apply_configuration
+    from pypdf.errors import LimitReachedError
+
+    try:
+        with warnings.catch_warnings(), apply_configuration(**PYPDF_LIMITS):
+            warnings.simplefilter("ignore")
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted:
+                reader.decrypt("")
+            for number, page in enumerate(reader.pages, start=1):
+                _check_scan_page(page, number, name)
+    except RejectedFile:
+        raise
+    except LimitReachedError:
+        raise RejectedFile(_BOMB_MESSAGE, source=name) from None
+    except Exception as exc:  # the many kinds a damaged file raises
+        raise RejectedFile(
+            f"PDF 没有文字层，且页面内容无法安全读取（{type(exc).__name__}），不做 OCR",
+            source=name,
+        ) from None
+
+
+def _check_scan_page(page: Any, number: int, name: str) -> None:
+    contents = page.get_contents()
+    size = len(contents.get_data()) if contents is not None else 0
+    if size > MAX_SCAN_CONTENT:
+        raise RejectedFile(
+            f"PDF 没有文字层，但第 {number} 页的绘制指令多达 {size:,} 字节，不像扫描件，不做 OCR",
+            source=name,
+        )
+    resources = page.get("/Resources")
+    xobjects = resources.get_object().get("/XObject") if resources is not None else None
+    for ref in xobjects.get_object().values() if xobjects is not None else []:
+        xobject = ref.get_object()
+        if xobject.get("/Subtype") == "/Image":
+            pixels = int(xobject.get("/Width", 0)) * int(xobject.get("/Height", 0))
+            if pixels > MAX_SCAN_PIXELS:
+                raise RejectedFile(
+                    f"PDF 第 {number} 页的图像过大（{pixels:,} 像素，上限 {MAX_SCAN_PIXELS:,}），"
+                    "不做 OCR",
+                    source=name,
+                )
+        elif len(xobject.get_data()) > MAX_SCAN_CONTENT:
+            raise RejectedFile(
+                f"PDF 没有文字层，但第 {number} 页含过大的绘制指令，不像扫描件，不做 OCR",
+                source=name,
+            )
+
+
+def _blank_page_number(lines: list[str], i: int) -> str:
+    """OCR lines with a page number at the top or bottom edge blanked (a paragraph gap)."""
+    kept = [k for k, line in enumerate(lines) if line]
+    edges = set(kept[:_EDGE] + kept[-_EDGE:])
+    return "" if i in edges and is_page_number(lines[i]) else lines[i]

@@ -17,9 +17,26 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from archive.errors import ArchiveBusy, ArchiveError, NotFound
+from archive.errors import (
+    ArchiveBusy,
+    ArchiveError,
+    ArchiveReadOnly,
+    NotFound,
+    readonly_message,
+)
 from archive.model import Notice, Problem, SubProblem
 from archive.normalize import content_hash
+from archive.opening import (
+    BadRecord,
+    connect_readonly,
+    damaged,
+    guarded,
+    is_damage_error,
+    is_readonly_error,
+    short_error,
+    writable,
+)
+from archive.rows import insert_problems, parsed_columns
 
 if TYPE_CHECKING:
     from archive.loaders import Loaded
@@ -141,14 +158,6 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _year(notice: Notice) -> int | None:
-    """Year of the feedback, else of the inspection end, else of publication."""
-    for value in (notice.feedback_date, notice.inspection_end, notice.published_date):
-        if value and len(value) >= 4 and value[:4].isdigit():
-            return int(value[:4])
-    return None
-
-
 def _is_busy(exc: sqlite3.Error) -> bool:
     text = str(exc).lower()
     return "locked" in text or "busy" in text
@@ -160,24 +169,45 @@ class Archive:
     One instance per thread: the underlying connection is not shared across threads.
     """
 
-    def __init__(self, data_dir: Path | str, *, timeout: float = 30.0) -> None:
+    def __init__(
+        self, data_dir: Path | str, *, timeout: float = 30.0, readonly: bool = False
+    ) -> None:
+        """``readonly=True`` never writes (reading commands, the web app); otherwise the
+        archive is opened for writing, or read-only when its folder cannot be written."""
         self.data_dir = Path(data_dir)
         self.path = self.data_dir / DB_NAME
+        self.readonly = readonly or (self.path.is_file() and not writable(self.path))
+        self.mode = "rw"
+        if self.readonly:
+            self._db, self.mode = connect_readonly(self.path, timeout)
+        else:
+            self._db = self._connect_rw(timeout)
+        try:
+            if not self.readonly:
+                self._db.execute("PRAGMA foreign_keys = ON")
+            self._open_schema()
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _connect_rw(self, timeout: float) -> sqlite3.Connection:
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise ArchiveError(f"无法创建数据目录 {self.data_dir}：{exc.strerror}") from exc
         try:
             # isolation_level=None: transactions are opened explicitly below.
-            self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+            db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+            db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            return db
         except sqlite3.Error as exc:
+            if is_damage_error(exc):
+                raise damaged(self.data_dir, exc) from exc
+            if is_readonly_error(exc) and self.path.is_file():
+                self.readonly = True  # a folder the checks above could not see as read-only
+                db, self.mode = connect_readonly(self.path, timeout)
+                return db
             raise ArchiveError(f"无法打开档案库 {self.path}：{exc}") from exc
-        try:
-            self._db.execute("PRAGMA foreign_keys = ON")
-            self._open_schema()
-        except BaseException:
-            self._db.close()
-            raise
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -195,12 +225,18 @@ class Archive:
         try:
             version = self._schema_version()
             if version is None:
+                if self.readonly:
+                    raise ArchiveError(f"{self.path} 不是本档案库的文件（没有结构版本）")
                 version = self._create_schema()
         except sqlite3.OperationalError as exc:
             if _is_busy(exc):
                 raise ArchiveBusy(BUSY_MESSAGE) from exc
+            if is_damage_error(exc):
+                raise damaged(self.data_dir, exc) from exc
             raise ArchiveError(f"无法打开档案库 {self.path}：{exc}") from exc
         except sqlite3.DatabaseError as exc:
+            if "malformed" in str(exc):
+                raise damaged(self.data_dir, exc) from exc
             raise ArchiveError(f"{self.path} 不是有效的档案库文件：{exc}") from exc
         if version != SCHEMA_VERSION:
             if version is not None and version > SCHEMA_VERSION:
@@ -270,11 +306,15 @@ class Archive:
         Any error rolls back everything, so nothing is ever half-written.
         """
         db = self._db
+        if self.readonly:
+            raise ArchiveReadOnly(readonly_message(self.data_dir))
         try:
             db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             if _is_busy(exc):
                 raise ArchiveBusy(BUSY_MESSAGE) from exc
+            if is_readonly_error(exc):
+                raise ArchiveReadOnly(readonly_message(self.data_dir)) from exc
             raise ArchiveError(f"无法写入档案库：{exc}") from exc
         try:
             db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'")
@@ -289,14 +329,22 @@ class Archive:
                 db.execute("ROLLBACK")
             if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
                 raise ArchiveBusy(BUSY_MESSAGE) from exc
+            if is_damage_error(exc):
+                raise damaged(self.data_dir, exc) from exc
+            if is_readonly_error(exc):
+                raise ArchiveReadOnly(readonly_message(self.data_dir)) from exc
             if isinstance(exc, sqlite3.Error):
                 raise ArchiveError(f"写入档案库失败，已全部回滚：{exc}") from exc
             raise
 
-    def ingest(self, loaded: Loaded, notice: Notice) -> IngestResult:
-        """Store a loaded file and its parsed notice; the same content again is a no-op."""
+    def ingest(
+        self, loaded: Loaded, notice: Notice, *, notice_id: str | None = None
+    ) -> IngestResult:
+        """Store a loaded file and its parsed notice; the same content again is a no-op.
+
+        ``notice_id`` keeps an id given before (a rebuild from stored originals)."""
         full_hash = content_hash(loaded.text)
-        nid = full_hash[:ID_LENGTH]
+        nid = notice_id or full_hash[:ID_LENGTH]
         if self._hash_exists(full_hash):
             return IngestResult("unchanged", nid, notice)
 
@@ -304,63 +352,19 @@ class Archive:
             # Re-check under the write lock: another process may have just stored it.
             if db.execute("SELECT 1 FROM notices WHERE content_hash = ?", (full_hash,)).fetchone():
                 raise _Unchanged
-            region = notice.region
-            db.execute(
-                "INSERT INTO notices (id, content_hash, source, format, encoding, title,"
-                " organisation, publisher, province, city, district, inspector,"
-                " inspection_kind, round, inspection_start, inspection_end, feedback_date,"
-                " published_date, year, problem_count, data_json, text, raw, ingested_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    nid,
-                    full_hash,
-                    loaded.name,
-                    loaded.format,
-                    loaded.encoding,
-                    notice.title,
-                    notice.organisation,
-                    notice.publisher,
-                    region.province,
-                    region.city,
-                    region.district,
-                    notice.inspector,
-                    notice.inspection_kind,
-                    notice.round,
-                    notice.inspection_start,
-                    notice.inspection_end,
-                    notice.feedback_date,
-                    notice.published_date,
-                    _year(notice),
-                    len(notice.problems),
-                    json.dumps(notice.to_dict(), ensure_ascii=False),
-                    loaded.text,
-                    sqlite3.Binary(bytes(loaded.raw)),
-                    _now(),
-                ),
-            )
-            db.executemany(
-                "INSERT INTO problems (id, notice_id, n, number, category, subcategory, title,"
-                " text, measures_json, status, subproblems_json)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        f"{nid}-{p.n}",
-                        nid,
-                        p.n,
-                        p.number,
-                        p.category,
-                        p.subcategory,
-                        p.title,
-                        p.text,
-                        json.dumps(p.measures, ensure_ascii=False),
-                        p.status,
-                        json.dumps(
-                            [_subproblem_dict(s) for s in p.subproblems], ensure_ascii=False
-                        ),
-                    )
-                    for p in notice.problems
-                ],
-            )
+            columns = {
+                "id": nid,
+                "content_hash": full_hash,
+                "source": loaded.name,
+                "format": loaded.format,
+                **parsed_columns(loaded, notice),
+                "raw": sqlite3.Binary(bytes(loaded.raw)),
+                "ingested_at": _now(),
+            }
+            names = ", ".join(columns)
+            marks = ", ".join("?" * len(columns))
+            db.execute(f"INSERT INTO notices ({names}) VALUES ({marks})", list(columns.values()))
+            insert_problems(db, nid, notice)
             _log_change(db, revision, nid, "add")
 
         try:
@@ -369,14 +373,41 @@ class Archive:
             return IngestResult("unchanged", nid, notice)
         return IngestResult("added", nid, notice)
 
+    def replace_parsed(self, notice_id: str, loaded: Loaded, notice: Notice) -> None:
+        """Store a new reading of a stored notice under its old id (reparse).
+
+        One transaction: the row, its problems and a change that makes the index follow.
+        The content hash follows the new text, so ingesting the same file again stays a
+        no-op; a new text equal to another notice's is refused (it would be a second copy)."""
+        full_hash = content_hash(loaded.text)
+
+        def work(db: sqlite3.Connection, revision: int) -> None:
+            other = db.execute(
+                "SELECT id FROM notices WHERE content_hash = ? AND id != ?",
+                (full_hash, notice_id),
+            ).fetchone()
+            if other:
+                raise ArchiveError(f"重新解析后的正文与通报 {other[0]} 相同，保留原记录")
+            columns = {"content_hash": full_hash, **parsed_columns(loaded, notice)}
+            assignments = ", ".join(f"{name} = ?" for name in columns)
+            cursor = db.execute(
+                f"UPDATE notices SET {assignments} WHERE id = ?",
+                [*columns.values(), notice_id],
+            )
+            if cursor.rowcount == 0:
+                raise NotFound(f"没有编号为 {notice_id} 的通报")
+            db.execute("DELETE FROM problems WHERE notice_id = ?", (notice_id,))
+            insert_problems(db, notice_id, notice)
+            _log_change(db, revision, notice_id, "add")
+
+        self._write(work)
+
     def ingest_path(self, path: Path | str) -> IngestResult:
         """Load, parse and store one file; a RejectedFile leaves the archive untouched."""
         # Imported here: readers (indexer, web app) never pay for the parsing machinery.
-        from archive.loaders import load_path
-        from archive.parser import parse_text
+        from archive.pipeline import load_and_parse
 
-        loaded = load_path(Path(path))
-        notice = parse_text(loaded.text, source=loaded.name, meta=loaded.meta)
+        loaded, notice = load_and_parse(Path(path))
         return self.ingest(loaded, notice)
 
     def remove(self, notice_id: str) -> None:
@@ -392,17 +423,32 @@ class Archive:
 
     # -- reading -------------------------------------------------------------------
 
+    @guarded
     def _hash_exists(self, full_hash: str) -> bool:
         row = self._db.execute(
             "SELECT 1 FROM notices WHERE content_hash = ?", (full_hash,)
         ).fetchone()
         return row is not None
 
+    def damage(self) -> str | None:
+        """SQLite's quick check of the whole file: None when sound, else its first finding.
+
+        Writers run it once before writing, so nothing is written into a damaged file."""
+        try:
+            row = self._db.execute("PRAGMA quick_check(1)").fetchone()
+        except sqlite3.DatabaseError as exc:
+            if _is_busy(exc):
+                raise ArchiveBusy(BUSY_MESSAGE) from exc
+            return short_error(exc)
+        return None if row and row[0] == "ok" else short_error(row[0] if row else "quick_check")
+
+    @guarded
     def revision(self) -> int:
         """The number of writes so far; cheap enough to poll."""
         row = self._db.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
         return int(row[0])
 
+    @guarded
     def changes_since(self, revision: int) -> list[tuple[int, str, str]]:
         """Changes after ``revision``, oldest first: (revision, notice_id, 'add'|'remove')."""
         rows = self._db.execute(
@@ -411,6 +457,7 @@ class Archive:
         ).fetchall()
         return [(int(r), str(n), str(op)) for r, n, op in rows]
 
+    @guarded
     def notice(self, notice_id: str) -> StoredNotice:
         row = self._db.execute(
             "SELECT id, content_hash, source, format, ingested_at, text, data_json, encoding"
@@ -421,6 +468,7 @@ class Archive:
             raise NotFound(f"没有编号为 {notice_id} 的通报")
         return _stored(row)
 
+    @guarded
     def notice_ids(self) -> list[str]:
         """All notice ids, in the order they were stored."""
         return [r[0] for r in self._db.execute("SELECT id FROM notices ORDER BY rowid")]
@@ -433,6 +481,7 @@ class Archive:
             except NotFound:
                 continue  # removed by another process while iterating
 
+    @guarded
     def summaries(self) -> list[NoticeSummary]:
         """One row per notice for listings, newest publication first."""
         rows = self._db.execute(
@@ -442,6 +491,7 @@ class Archive:
         ).fetchall()
         return [NoticeSummary(*row) for row in rows]
 
+    @guarded
     def problem(self, problem_id: str) -> tuple[str, Problem]:
         """Look up ``<notice id>-<n>``; returns the notice id and the problem."""
         row = self._db.execute(
@@ -465,6 +515,7 @@ class Archive:
         )
         return notice_id, problem
 
+    @guarded
     def source(self, notice_id: str) -> tuple[str, str, bytes]:
         """The original file: (name, format, bytes as received)."""
         row = self._db.execute(
@@ -474,6 +525,7 @@ class Archive:
             raise NotFound(f"没有编号为 {notice_id} 的通报")
         return row[0], row[1], bytes(row[2])
 
+    @guarded
     def summary(self) -> dict[str, Any]:
         """What a front page says about the archive: counts and the span of dates."""
         db = self._db
@@ -491,6 +543,7 @@ class Archive:
             "revision": self.revision(),
         }
 
+    @guarded
     def stats(self) -> dict[str, Any]:
         """Counts for a status line: notices, problems, revision, per format and per year."""
         db = self._db
@@ -519,12 +572,12 @@ def _log_change(db: sqlite3.Connection, revision: int, notice_id: str, op: str) 
     )
 
 
-def _subproblem_dict(sub: SubProblem) -> dict[str, Any]:
-    return {"title": sub.title, "text": sub.text, "measures": list(sub.measures)}
-
-
 def _stored(row: tuple[Any, ...]) -> StoredNotice:
     nid, chash, source, fmt, ingested_at, text, data_json, encoding = row
+    try:
+        notice = Notice.from_dict(json.loads(data_json))
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise BadRecord(f"通报 {nid} 的存储记录无法读取：{type(exc).__name__}") from exc
     return StoredNotice(
         id=nid,
         content_hash=chash,
@@ -532,6 +585,6 @@ def _stored(row: tuple[Any, ...]) -> StoredNotice:
         format=fmt,
         ingested_at=ingested_at,
         text=text,
-        notice=Notice.from_dict(json.loads(data_json)),
+        notice=notice,
         encoding=encoding,
     )

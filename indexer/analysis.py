@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -157,7 +158,11 @@ def tokenizer():
             jieba.setLogLevel(logging.WARNING)
             tok = jieba.Tokenizer()
             cache = _cache_dir or Path(os.environ.get("NOTICES_DATA", "data")) / "cache"
-            cache.mkdir(parents=True, exist_ok=True)
+            try:
+                cache.mkdir(parents=True, exist_ok=True)
+            except OSError:  # a read-only data folder: keep the cache in the temp folder
+                cache = Path(tempfile.gettempdir()) / "notices-jieba-cache"
+                cache.mkdir(parents=True, exist_ok=True)
             tok.tmp_dir = str(cache)
             tok.cache_file = "jieba.cache"
             tok.initialize()

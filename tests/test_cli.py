@@ -158,7 +158,7 @@ def test_every_command_has_help_with_an_example(runner: CliRunner, command: str)
 
 
 def test_command_set_is_small() -> None:
-    assert COMMANDS == ["ingest", "list", "parse", "remove", "show"]
+    assert COMMANDS == ["check", "ingest", "list", "parse", "rebuild", "remove", "reparse", "show"]
 
 
 def test_every_command_is_in_the_readme(repo_root: Path) -> None:
@@ -436,3 +436,46 @@ def test_a_reader_that_goes_away_is_not_an_error(tmp_path: Path) -> None:
         err = proc.stderr.read().decode("utf-8")
     assert proc.wait(timeout=60) == 0, err
     assert "内部错误" not in err and "Traceback" not in err
+
+
+# -- reparse, check, rebuild -------------------------------------------------------------
+
+
+def test_reparse_of_an_unchanged_archive_writes_nothing(runner: CliRunner, seeded: Path) -> None:
+    before = revision(seeded)
+    result = runner.invoke(cli, ["reparse", "--all", "--data", str(seeded)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "重新解析 2 份：更新 0，未变 2，保留原记录 0"
+    assert revision(seeded) == before
+
+
+def test_reparse_refuses_ids_together_with_all(runner: CliRunner, seeded: Path) -> None:
+    nid = stored_ids(seeded)[0]
+    result = runner.invoke(cli, ["reparse", nid, "--all", "--data", str(seeded)])
+    assert result.exit_code == 1
+    assert "编号和 --all 只能选一个" in result.output
+
+
+def test_check_and_rebuild_need_an_archive(runner: CliRunner, data_dir: Path) -> None:
+    for args in (["check"], ["rebuild", "--into", str(data_dir.parent / "new")]):
+        result = runner.invoke(cli, [*args, "--data", str(data_dir)])
+        assert result.exit_code == 1
+        assert "还没有档案库" in result.output
+    assert not data_dir.exists()
+
+
+def test_rebuild_into_the_same_folder_is_refused(runner: CliRunner, seeded: Path) -> None:
+    result = runner.invoke(cli, ["rebuild", "--into", str(seeded), "--data", str(seeded)])
+    assert result.exit_code == 1
+    assert "--into 必须是另一个文件夹" in result.output
+
+
+def test_rebuild_of_a_sound_archive_copies_everything(runner: CliRunner, seeded: Path) -> None:
+    new = seeded.parent / "rebuilt"
+    result = runner.invoke(cli, ["rebuild", "--into", str(new), "--data", str(seeded)])
+    assert result.exit_code == 0, result.output
+    assert sorted(stored_ids(new)) == sorted(stored_ids(seeded))
+    with Archive(seeded) as old, Archive(new) as rebuilt:
+        for nid in old.notice_ids():
+            assert rebuilt.notice(nid).notice == old.notice(nid).notice
+            assert rebuilt.source(nid) == old.source(nid)

@@ -509,9 +509,13 @@ def test_arbitrary_bytes_never_escape(data: bytes, suffix: str) -> None:
 def test_plausible_headers_never_escape(prefix: bytes, tail: bytes) -> None:
     for suffix in SUFFIXES:
         try:
-            load_bytes(prefix + tail, "y" + suffix)
-        except RejectedFile:
-            pass
+            loaded = load_bytes(prefix + tail, "y" + suffix)
+        except RejectedFile as exc:
+            assert exc.reason and "\n" not in exc.reason
+            assert exc.source == "y" + suffix
+        else:
+            assert loaded.text and "\n\n" not in loaded.text
+            assert loaded.format == {".htm": "html"}.get(suffix, suffix.lstrip("."))
 
 
 # --------------------------------------------------------------------------- speed

@@ -383,3 +383,69 @@ def test_copied_data_dir_is_a_complete_archive(archive: Archive, tmp_path: Path)
     shutil.copy2(archive.path, copy / DB_NAME)
     with Archive(copy) as restored:
         assert restored.notice_ids() == [nid]
+
+
+# -- read-only opening, damage, replace_parsed ------------------------------------------
+
+
+def test_readonly_archive_reads_and_refuses_writes(data_dir: Path) -> None:
+    from archive.errors import ArchiveReadOnly
+
+    with Archive(data_dir) as a:
+        nid = a.ingest(make_loaded("通报正文一"), make_notice()).notice_id
+    with Archive(data_dir, readonly=True) as ro:
+        assert ro.readonly and ro.mode == "mode=ro"  # a writable folder needs no immutable
+        assert ro.notice_ids() == [nid] and ro.revision() == 1
+        with pytest.raises(ArchiveReadOnly) as info:
+            ro.ingest(make_loaded("通报正文二"), make_notice())
+        assert "需要可写的文件夹" in str(info.value)
+        with pytest.raises(ArchiveReadOnly):
+            ro.remove(nid)
+    with Archive(data_dir) as a:
+        assert a.notice_ids() == [nid] and a.revision() == 1
+
+
+def test_readonly_open_never_creates_an_archive(data_dir: Path) -> None:
+    with pytest.raises(ArchiveError) as info:
+        Archive(data_dir, readonly=True)
+    assert "还没有档案库" in str(info.value)
+    assert not data_dir.exists()
+
+
+def test_a_damaged_record_raises_archive_damaged_with_the_way_out(data_dir: Path) -> None:
+    from archive.errors import ArchiveDamaged
+
+    with Archive(data_dir) as a:
+        nid = a.ingest(make_loaded("通报正文一"), make_notice()).notice_id
+    db = sqlite3.connect(data_dir / DB_NAME)
+    with db:
+        db.execute("UPDATE notices SET data_json = '{\"problems\": [1' WHERE id = ?", (nid,))
+    db.close()
+    with Archive(data_dir) as a:
+        assert a.damage() is None  # the file's structure is sound: quick_check cannot see it
+        with pytest.raises(ArchiveDamaged) as info:
+            a.notice(nid)
+    assert f"python -m archive rebuild --data {data_dir} --into" in str(info.value)
+
+
+def test_replace_parsed_keeps_the_id_and_logs_a_change(data_dir: Path) -> None:
+    with Archive(data_dir) as a:
+        first = a.ingest(make_loaded("旧的读法"), make_notice())
+        other = a.ingest(make_loaded("另一份"), make_notice(source="b.txt"))
+        renamed = make_notice(organisation="某市某局机关", problems=[])
+        a.replace_parsed(first.notice_id, make_loaded("新的读法"), renamed)
+        assert a.notice_ids() == [first.notice_id, other.notice_id]
+        stored = a.notice(first.notice_id)
+        assert stored.text == "新的读法" and stored.notice.organisation == "某市某局机关"
+        assert stored.content_hash != first.notice_id  # the hash follows the text, not the id
+        counts = {row.id: row.problem_count for row in a.summaries()}
+        assert counts == {first.notice_id: 0, other.notice_id: 2}
+        with pytest.raises(NotFound):
+            a.problem(f"{first.notice_id}-1")
+        assert a.changes_since(2) == [(3, first.notice_id, "add")]
+        assert a.ingest(make_loaded("新的读法"), make_notice()).status == "unchanged"
+        with pytest.raises(ArchiveError) as info:  # would make a second copy of ``other``
+            a.replace_parsed(first.notice_id, make_loaded("另一份"), renamed)
+        assert other.notice_id in str(info.value)
+        with pytest.raises(NotFound):
+            a.replace_parsed("0000000000000000", make_loaded("无"), renamed)

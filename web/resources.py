@@ -11,7 +11,7 @@ from indexer.searching import NoticeIndex, open_index
 def get_archive() -> Archive:
     """This request's archive connection, closed in teardown."""
     if "archive" not in g:
-        g.archive = Archive(current_app.config["DATA_DIR"])
+        g.archive = Archive(current_app.config["DATA_DIR"], readonly=True)
     return g.archive
 
 
