@@ -270,8 +270,7 @@ def list_cmd(as_json: bool, data: str | None) -> None:
                     r.id,
                     r.published_date or "----------",
                     r.organisation or "（单位不详）",
-                    f"{r.problem_count} 个问题"
-                    + ("（文本可能不完整）" if not r.problem_count else ""),
+                    f"{r.problem_count} 个问题" + ("（文本可能不完整）" if r.incomplete else ""),
                     r.title or r.source,
                 ]
             )

@@ -137,6 +137,7 @@ class NoticeSummary:
     year: int | None
     problem_count: int
     ingested_at: str
+    incomplete: bool = False  # cut off or missing its problem list (Notice.incomplete)
 
 
 def data_dir(option: str | os.PathLike[str] | None = None) -> Path:
@@ -486,10 +487,11 @@ class Archive:
         """One row per notice for listings, newest publication first."""
         rows = self._db.execute(
             "SELECT id, source, format, title, organisation, published_date, year,"
-            " problem_count, ingested_at FROM notices"
+            " problem_count, ingested_at,"
+            " coalesce(json_extract(data_json, '$.incomplete'), 0) FROM notices"
             " ORDER BY published_date IS NULL, published_date DESC, year DESC, id"
         ).fetchall()
-        return [NoticeSummary(*row) for row in rows]
+        return [NoticeSummary(*row[:-1], incomplete=bool(row[-1])) for row in rows]
 
     @guarded
     def problem(self, problem_id: str) -> tuple[str, Problem]:

@@ -175,6 +175,34 @@ def test_cut_off_notice_is_marked_in_list_show_and_page(tmp_path: Path) -> None:
     assert parsed.exit_code == 0 and '"incomplete": true' in parsed.output
 
 
+def test_list_marks_notices_cut_off_mid_list_and_not_complete_ones(tmp_path: Path) -> None:
+    """A notice cut off after some problems keeps them and is still marked; seeds are not."""
+    import json
+
+    from click.testing import CliRunner
+
+    from archive.cli import cli
+
+    data = tmp_path / "data"
+    repo = Path(__file__).resolve().parents[1]
+    cut = repo / "tests" / "data" / "notices" / "e_truncated_mid_problems.txt"
+    runner = CliRunner()
+    for path in (cut, repo / "seeds"):
+        assert runner.invoke(cli, ["ingest", str(path), "--data", str(data)]).exit_code == 0
+    rows = json.loads(runner.invoke(cli, ["list", "--json", "--data", str(data)]).output)
+    marks = {r["source"]: (r["problem_count"] > 0, r["incomplete"]) for r in rows}
+    assert marks == {
+        "e_truncated_mid_problems.txt": (True, True),
+        "000_15f829d25a69815d.txt": (True, False),
+        "004_b1ce438446146357.txt": (True, False),
+    }
+    listed = runner.invoke(cli, ["list", "--data", str(data)]).output.splitlines()
+    assert [("文本可能不完整" in line) for line in listed].count(True) == 1
+    assert [line for line in listed if "文本可能不完整" in line][0].count(
+        "3 个问题（文本可能不完整）"
+    )
+
+
 # --- pattern 2: units under a party working committee ---------------------------------------
 
 
