@@ -602,3 +602,21 @@ def test_malformed_area_rows_name_file_and_line(
     assert str(path) in str(info.value)
     assert message in str(info.value)
     assert info.value.line == line
+
+
+@pytest.mark.parametrize(
+    ("title", "not_code"),
+    [
+        # Words that look like a sector's trigger but say something else.
+        ("推进人居环境整治不力", "recruitment"),  # 推进人居 holds 进人
+        ("差旅住宿费超标准报销", "education_fees"),
+        ("因私出国签证管理不严", "project_settlement"),
+        ("工程款长期未结算", "trial_execution"),
+        ("回避矛盾、不敢担当", "conflict_of_interest"),
+        ("助学贷款发放审核不严", "credit_management"),
+        ("个人有关事项报告制度执行不严", "request_report"),
+        ("高龄津贴发放不精准", "allowances"),
+    ],
+)
+def test_look_alike_words_do_not_tag(title: str, not_code: str) -> None:
+    assert not_code not in taxonomy.tag(title)
