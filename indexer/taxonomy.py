@@ -25,6 +25,15 @@ _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 @dataclass(frozen=True)
+class Area:
+    """A top-level area of the taxonomy (财务/资金管理 …) grouping leaf types."""
+
+    code: str
+    label: str
+    definition: str = ""
+
+
+@dataclass(frozen=True)
 class ProblemType:
     """One row of the taxonomy: plain terms match as substrings, ``re:`` terms as regexes."""
 
@@ -32,6 +41,8 @@ class ProblemType:
     label: str
     terms: tuple[str, ...]
     exclude: tuple[str, ...] = ()
+    area: str = ""
+    definition: str = ""
     _match: tuple[str | re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
     _veto: tuple[str | re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
 
@@ -89,41 +100,73 @@ def _compile(path: Path, n: int, cell: str, column: str) -> tuple[str | re.Patte
     return tuple(out)
 
 
+def _area_row(path: Path, n: int, cols: list[str], known: dict[str, int]) -> Area:
+    code = cols[0][1:]
+    if len(cols) not in (2, 3):
+        raise DataFileError(
+            path, n, f"领域行应有 2 或 3 列（@代码、名称、定义），实际 {len(cols)} 列"
+        )
+    if not _CODE.match(code):
+        raise DataFileError(path, n, f"领域代码须为小写字母、数字和下划线：{code!r}")
+    if code in known:
+        raise DataFileError(path, n, f"代码 {code} 与第 {known[code]} 行重复")
+    if not cols[1]:
+        raise DataFileError(path, n, f"领域 {code} 缺少中文名称")
+    return Area(code=code, label=cols[1], definition=cols[2] if len(cols) == 3 else "")
+
+
+def _type_row(path: Path, n: int, cols: list[str], areas: dict[str, Area]) -> ProblemType:
+    if len(cols) not in (3, 4, 5, 6):
+        raise DataFileError(path, n, f"应有 3 到 6 列（用 Tab 分隔），实际 {len(cols)} 列")
+    code, label, terms = cols[:3]
+    exclude, area, definition = (cols[3:] + ["", "", ""])[:3]
+    if not _CODE.match(code):
+        raise DataFileError(path, n, f"代码须为小写字母、数字和下划线：{code!r}")
+    if not label:
+        raise DataFileError(path, n, f"{code} 缺少中文名称")
+    if area and area not in areas:
+        raise DataFileError(path, n, f"第 5 列（领域）{area!r} 不是前面用 @ 行定义过的领域")
+    match = _compile(path, n, terms, "terms")
+    if not match:
+        raise DataFileError(path, n, f"{code} 没有触发词")
+    return ProblemType(
+        code=code,
+        label=label,
+        terms=tuple(split_terms(terms)),
+        exclude=tuple(split_terms(exclude)) if exclude else (),
+        area=area,
+        definition=definition,
+        _match=match,
+        _veto=_compile(path, n, exclude, "exclude"),
+    )
+
+
 @cache
-def _load(path: Path) -> tuple[ProblemType, ...]:
+def _load_all(path: Path) -> tuple[tuple[ProblemType, ...], tuple[Area, ...]]:
     types: list[ProblemType] = []
+    areas: dict[str, Area] = {}
     seen: dict[str, int] = {}
     for n, line in content_lines(path):
         cols = [c.strip() for c in line.split("\t")]
-        if cols[0] == "code" and not types and not seen:
+        if cols[0] == "code" and not seen:
             continue  # header row
-        if len(cols) not in (3, 4):
-            raise DataFileError(path, n, f"应有 3 或 4 列（用 Tab 分隔），实际 {len(cols)} 列")
-        code, label, terms = cols[:3]
-        exclude = cols[3] if len(cols) == 4 else ""
-        if not _CODE.match(code):
-            raise DataFileError(path, n, f"代码须为小写字母、数字和下划线：{code!r}")
-        if code in seen:
-            raise DataFileError(path, n, f"代码 {code} 与第 {seen[code]} 行重复")
-        if not label:
-            raise DataFileError(path, n, f"{code} 缺少中文名称")
-        match = _compile(path, n, terms, "terms")
-        if not match:
-            raise DataFileError(path, n, f"{code} 没有触发词")
-        seen[code] = n
-        types.append(
-            ProblemType(
-                code=code,
-                label=label,
-                terms=tuple(split_terms(terms)),
-                exclude=tuple(split_terms(exclude)) if exclude else (),
-                _match=match,
-                _veto=_compile(path, n, exclude, "exclude"),
-            )
-        )
+        if cols[0].startswith("@"):
+            area = _area_row(path, n, cols, seen)
+            areas[area.code] = area
+            seen[area.code] = n
+            continue
+        row = _type_row(path, n, cols, areas)
+        if row.code in seen:
+            raise DataFileError(path, n, f"代码 {row.code} 与第 {seen[row.code]} 行重复")
+        seen[row.code] = n
+        types.append(row)
     if not types:
         raise DataFileError(path, 0, "没有任何问题类型")
-    return tuple(types)
+    return tuple(types), tuple(areas.values())
+
+
+def _load(path: Path) -> tuple[ProblemType, ...]:
+    return _load_all(path)[0]
 
 
 def load_types(path: PathLike | None = None) -> list[ProblemType]:
@@ -136,7 +179,39 @@ def label(code: str, types: Sequence[ProblemType] | None = None) -> str:
     for t in load_types() if types is None else types:
         if t.code == code:
             return t.label
+    if types is None:
+        for a in load_areas():
+            if a.code == code:
+                return a.label
     return code
+
+
+def load_areas(path: PathLike | None = None) -> list[Area]:
+    """The taxonomy's top-level areas in file order."""
+    return list(_load_all(_resolve(path, TYPES_FILE))[1])
+
+
+def area_of(code: str, path: PathLike | None = None) -> str:
+    """The area code of a type (an area code maps to itself); "" when unknown."""
+    types, areas = _load_all(_resolve(path, TYPES_FILE))
+    for t in types:
+        if t.code == code:
+            return t.area
+    return code if any(a.code == code for a in areas) else ""
+
+
+def area_label(code: str, path: PathLike | None = None) -> str:
+    """The Chinese name of an area, or of the area of a type; "" when unknown."""
+    area = area_of(code, path)
+    for a in _load_all(_resolve(path, TYPES_FILE))[1]:
+        if a.code == area:
+            return a.label
+    return ""
+
+
+def types_in_area(area: str, path: PathLike | None = None) -> list[ProblemType]:
+    """The leaf types of an area, in file order."""
+    return [t for t in load_types(path) if t.area == area]
 
 
 def fingerprint(path: PathLike | None = None) -> str:

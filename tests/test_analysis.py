@@ -73,3 +73,19 @@ def test_tokenizers_pickle():
     # Whoosh pickles the schema with the index; the analyzers must survive it.
     assert pickle.loads(pickle.dumps(LiteralTokenizer())) == LiteralTokenizer()
     assert pickle.loads(pickle.dumps(WordTokenizer())) == WordTokenizer()
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        # Terms of art from the user dictionary stay whole in the word field.
+        ("法院执行案件超审限", ["法院", "执行案件", "超审限"]),
+        ("落实“第一议题”和前置研究", ["落实", "第一议题", "前置研究"]),
+        ("违规发放高龄津贴", ["违规发放", "高龄津贴"]),
+        ("村账镇管流于形式", ["村账镇管", "流于形式"]),
+        ("涉案财物管理混乱", ["涉案财物", "管理混乱"]),
+        ("隐性债务和专项债", ["隐性债务", "专项债"]),
+    ],
+)
+def test_word_tokens_keep_sector_terms_whole(text, words):
+    assert [t.text for t in WordTokenizer()(text)] == words
