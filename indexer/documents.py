@@ -7,6 +7,7 @@ from typing import Any
 
 from archive.model import Notice, Problem
 from archive.store import StoredNotice
+from archive.traditional import simplify_if_traditional
 from indexer import taxonomy
 from indexer.features import features
 
@@ -139,14 +140,17 @@ def documents(stored: StoredNotice) -> list[dict[str, Any]]:
         problem_docs.append(doc)
     notice_doc = dict(common)
     title = n.title or n.organisation or stored.source
+    # A traditional-character copy is stored as written but parsed in simplified characters;
+    # index the simplified text so a search typed in simplified characters finds it.
+    text = simplify_if_traditional(stored.text)[0]
     notice_doc.update(
         id=stored.id,
         kind="notice",
         title=title,
-        text=stored.text,
-        lit=stored.text,
+        text=text,
+        lit=text,
         title_words=title,
-        words=_outside_problems(stored.text, n),
+        words=_outside_problems(text, n),
     )
     if all_types:
         notice_doc["types"] = ",".join(all_types)
