@@ -248,6 +248,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=60.0, help="duration (default 60)")
     ap.add_argument("--seed", type=int, default=1, help="order of the request list")
     ap.add_argument("--threads", type=int, default=8, help="web server threads (default 8)")
+    ap.add_argument(
+        "--workers", type=int, default=None, help="web worker processes (default: the server's)"
+    )
     ap.add_argument("--json", type=Path, default=None, metavar="FILE", help="write the result")
     ap.add_argument(
         "--allow-sync", action="store_true", help="serve even when the index must be synced"
@@ -264,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     fd, log_name = tempfile.mkstemp(prefix="bench-load-web-", suffix=".log")
     os.close(fd)
     log = Path(log_name)
-    server = Server(args.data, log, threads=args.threads)
+    server = Server(args.data, log, threads=args.threads, workers=args.workers)
     try:
         ready = server.wait_ready()
         requests = mixed_requests(server.port, args.seed)
@@ -275,6 +278,7 @@ def main(argv: list[str] | None = None) -> int:
                 run_load(server.port, [(group, path)], 1, 1, 120)
         res = run_load(server.port, requests, args.clients, 10**9, args.seconds)
         memory = memory_of(server.pid)
+        processes = server.memory()
     except (OSError, RuntimeError, ValueError, KeyError) as exc:
         result["error"] = f"{type(exc).__name__}: {exc}"
         print(f"负载测试无法完成：{result['error']}（服务器日志 {log}）", file=sys.stderr)
@@ -295,6 +299,8 @@ def main(argv: list[str] | None = None) -> int:
         rps=round(res.rps, 1),
         latency_ms={"all": summary(every), **groups},
         server_memory_mb=memory,
+        workers=server.workers,
+        processes_memory_mb=processes,
     )
     _write_json(args.json, result)
     for g, s in result["latency_ms"].items():
@@ -305,8 +311,9 @@ def main(argv: list[str] | None = None) -> int:
             )
     print(
         f"负载：{args.clients} 个客户端 {res.seconds:.0f} 秒，{res.requests} 个请求"
-        f"（{res.rps:.1f} 次/秒），错误 {res.errors}；服务器内存峰值 "
-        f"{memory.get('VmHWM', 0):.0f} MB；" + ("通过" if res.errors == 0 else "失败")
+        f"（{res.rps:.1f} 次/秒），错误 {res.errors}；{server.workers} 个工作进程，"
+        f"主进程内存峰值 {memory.get('VmHWM', 0):.0f} MB，全部进程 PSS 合计 "
+        f"{processes['pss_sum']:.0f} MB；" + ("通过" if res.errors == 0 else "失败")
     )
     for sample in res.error_samples:
         print(f"  错误示例：{sample}", file=sys.stderr)
