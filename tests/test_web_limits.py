@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -124,7 +126,7 @@ def test_which_requests_are_costly(path, args, kind):
 
 
 def test_cost_gate_limits_each_client_and_the_process():
-    gate = CostGate(slots=3, per_client=2, wait=0)
+    gate = CostGate(slots=3, per_client=2, wait=0, max_waiting=0)
     assert gate.enter("a") is None and gate.enter("a") is None
     refused = gate.enter("a")
     assert refused and "已有 2 个" in refused
@@ -139,9 +141,26 @@ def test_cost_gate_limits_each_client_and_the_process():
     assert [gate.in_flight(c) for c in "abc"] == [0, 0, 0]
 
 
+def test_cost_gate_lets_few_requests_wait_for_a_slot():
+    """One waits (and gets the slot when it is freed); beyond max_waiting, refused at once."""
+    gate = CostGate(slots=1, per_client=9, wait=60, max_waiting=1)
+    assert gate.enter("a") is None
+    answers: list[str | None] = []
+    waiter = threading.Thread(target=lambda: answers.append(gate.enter("b")))
+    waiter.start()
+    while gate.in_flight("b") == 0:  # b is waiting for the slot
+        time.sleep(0.01)
+    assert "服务器正忙" in (gate.enter("c") or "")  # the waiting room is full
+    gate.leave("a")
+    waiter.join(timeout=30)
+    assert answers == [None] and gate.in_flight("b") == 1
+    gate.leave("b")
+
+
 @pytest.fixture
 def app(seeded_data: Path) -> Flask:
     config = {"TESTING": True, "DATA_DIR": seeded_data, "COSTLY_WAIT": 0, "COSTLY_SLOTS": 4}
+    config["COSTLY_PER_CLIENT"] = 2
     app = create_app(config)
     costly = {400: "检索过于复杂，请简化", 503: "检索繁忙，请稍后再试"}
 

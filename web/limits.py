@@ -9,10 +9,11 @@ Two kinds, both decided before any search runs:
   reads any text), only counted as costly.
 - **Costly work** (503 + Retry-After): exports, similar problems (problem pages), the
   side-by-side view and long queries take one of few slots per process
-  (``COSTLY_SLOTS``), and one client (address) may have at most ``PER_CLIENT`` of them in
-  flight. Searches are served one at a time per process (the index is shared), so an
-  ordinary request waits behind at most ``COSTLY_SLOTS`` costly ones instead of behind
-  every costly request of every client.
+  (``COSTLY_SLOTS``; a request waits ``SLOT_WAIT`` for one, at most ``MAX_WAITING`` wait),
+  and one client (address) may have at most ``PER_CLIENT`` of them in flight. Searches
+  are served one at a time per process (the index is shared), so an ordinary request
+  waits behind at most ``COSTLY_SLOTS`` costly ones instead of behind every costly
+  request of every client; waiting ones hold no index lock and few threads.
 
 The indexer's own budget (``indexer.errors.QueryTooCostly``) bounds the time of one costly
 search; ``web.errors`` turns it into the same error shape.
@@ -40,8 +41,13 @@ COSTLY_TERMS = 5
 COSTLY_CHARS = 60
 
 COSTLY_SLOTS = 1  # costly requests running at once in one process
-PER_CLIENT = 2  # costly requests of one client address in flight in one process
-SLOT_WAIT = 0.5  # seconds a costly request may wait for a free slot
+# Costly requests of one client address in flight in one process. Not lower: users behind
+# one proxy or NAT share an address, and problem pages (similar problems) are costly too.
+PER_CLIENT = 4
+SLOT_WAIT = 5.0  # seconds a costly request may wait for a free slot (it holds no index lock)
+# Costly requests waiting for a slot in one process; more are refused at once, so waiting
+# ones never take every thread of a worker (8 by default) from ordinary requests.
+MAX_WAITING = 4
 RETRY_AFTER = 5  # seconds, sent with every 503
 
 _TOKEN_RE = re.compile(r'"[^"]*"?|\(|\)|\||[^\s()"|]+')
@@ -132,14 +138,23 @@ def costly_kind(path: str, args: dict[str, str]) -> str | None:
     return None
 
 
+BUSY = "服务器正忙于其他耗时请求（导出、相似问题、复杂检索），请稍后再试"
+
+
 class CostGate:
     """Slots for costly work in this process, and a count per client; thread-safe."""
 
     def __init__(
-        self, slots: int = COSTLY_SLOTS, per_client: int = PER_CLIENT, wait: float = SLOT_WAIT
+        self,
+        slots: int = COSTLY_SLOTS,
+        per_client: int = PER_CLIENT,
+        wait: float = SLOT_WAIT,
+        max_waiting: int = MAX_WAITING,
     ) -> None:
         self.per_client = per_client
         self.wait = wait
+        self.max_waiting = max_waiting
+        self._waiting = 0
         self._slots = threading.BoundedSemaphore(slots)
         self._lock = threading.Lock()
         self._clients: Counter[str] = Counter()
@@ -152,11 +167,20 @@ class CostGate:
                     f"您同时进行的耗时请求（导出、相似问题、复杂检索）已有 {self.per_client} 个，"
                     "请等它们完成后再试"
                 )
+            if self._slots.acquire(blocking=False):
+                self._clients[client] += 1
+                return None
+            if self._waiting >= self.max_waiting:
+                return BUSY
             self._clients[client] += 1
-        if self._slots.acquire(timeout=self.wait):
+            self._waiting += 1
+        got = self._slots.acquire(timeout=self.wait)
+        with self._lock:
+            self._waiting -= 1
+        if got:
             return None
         self._drop(client)
-        return "服务器正忙于其他耗时请求（导出、相似问题、复杂检索），请稍后再试"
+        return BUSY
 
     def leave(self, client: str) -> None:
         self._slots.release()
@@ -200,6 +224,7 @@ def init_app(app: Flask) -> None:
         app.config.get("COSTLY_SLOTS", COSTLY_SLOTS),
         app.config.get("COSTLY_PER_CLIENT", PER_CLIENT),
         app.config.get("COSTLY_WAIT", SLOT_WAIT),
+        app.config.get("COSTLY_MAX_WAITING", MAX_WAITING),
     )
     app.before_request(_before)
     app.teardown_request(_after)
