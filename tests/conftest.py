@@ -24,7 +24,22 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 
 # Tests that take more than about 5 s on a 2-core machine, by module or module::test (the
 # parametrized variants of a test share its name). Measured with --durations.
-SLOW: set[str] = set()
+SLOW: set[str] = {
+    "test_reliability.py",  # killed ingests and syncs, damaged indexes, load while ingesting
+    "test_indexer_cli.py::test_evaluate_meets_the_quality_bars",
+    "test_indexer_cli.py::test_a_damaged_index_is_reported_then_rebuilt",
+    "test_indexer_cli.py::test_similar_on_the_seeds_examples",
+    "test_indexer_cli.py::test_check_reports_drift_and_sync_repairs_it",
+    "test_indexer_cli.py::test_an_archive_emptied_by_removal_checks_syncs_and_searches",
+    "test_fuzz_api.py::test_search_never_fails_on_any_parameters",
+    "test_fuzz_api.py::test_compare_stats_and_unknown_paths_never_fail",
+    "test_cli.py::test_a_reader_that_goes_away_is_not_an_error",
+    "test_server.py::test_a_notice_ingested_while_serving_is_searchable_within_5_seconds",
+    "test_server.py::test_a_signal_to_the_master_stops_every_worker",
+    "test_server.py::test_workers_exit_when_their_master_is_killed",
+    "test_server.py::test_a_killed_worker_is_replaced",
+    "test_server.py::test_the_helper_stops_a_server_that_ignores_sigterm",
+}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
