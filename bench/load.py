@@ -17,8 +17,6 @@ import json
 import os
 import random
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -28,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-HOST = "127.0.0.1"
+from bench.serverproc import HOST, ServerProcess, free_port  # noqa: F401 (re-exported)
 
 
 @dataclass
@@ -43,12 +41,6 @@ class LoadResult:
     @property
     def rps(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 def run_load(
@@ -121,53 +113,25 @@ def memory_of(pid: int) -> dict[str, float]:
     return out
 
 
-class Server:
-    """``python -m web`` on a free port of 127.0.0.1, stopped by ``stop()``."""
+class Server(ServerProcess):
+    """``python -m web`` on a free port of 127.0.0.1 (``bench.serverproc``), stopped by
+    ``stop()``. Results are measured uncached: the load repeats a fixed mix, which a result
+    cache would answer from memory. ``workers=None``: the server's default."""
 
-    def __init__(self, data_dir: Path, log: Path, threads: int = 8) -> None:
-        self.port = free_port()
-        self.log = log
-        self._log_file = log.open("wb")
-        cmd = [sys.executable, "-m", "web", "--host", HOST, "--port", str(self.port)]
-        cmd += ["--data", str(data_dir), "--threads", str(threads)]
-        repo = Path(__file__).resolve().parents[1]
-        # Results are measured uncached: the load repeats a fixed mix, which a result cache
-        # would answer from memory.
-        env = {**os.environ, "PYTHONPATH": str(repo), "NOTICES_SEARCH_CACHE": "0"}
-        self.proc = subprocess.Popen(
-            cmd, cwd=repo, stdout=self._log_file, stderr=subprocess.STDOUT, env=env
+    def __init__(
+        self, data_dir: Path, log: Path, threads: int = 8, workers: int | None = None
+    ) -> None:
+        super().__init__(
+            data_dir,
+            workers=workers,
+            threads=threads,
+            log=log,
+            env={"NOTICES_SEARCH_CACHE": "0"},
         )
 
-    @property
-    def pid(self) -> int:
-        return self.proc.pid
-
-    def wait_ready(self, timeout: float = 600.0) -> float:
+    def wait_ready(self, timeout: float = 600.0, path: str = "/api/") -> float:
         """Seconds until ``/api/`` answers 200 (the index is opened before serving)."""
-        t0 = time.monotonic()
-        while time.monotonic() - t0 < timeout:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"web 进程已退出（{self.proc.returncode}），见 {self.log}")
-            conn = http.client.HTTPConnection(HOST, self.port, timeout=5)
-            try:
-                conn.request("GET", "/api/")
-                if conn.getresponse().status == 200:
-                    return time.monotonic() - t0
-            except (OSError, http.client.HTTPException):
-                time.sleep(0.2)
-            finally:
-                conn.close()
-        raise TimeoutError(f"web 进程 {timeout:.0f} 秒内未就绪，见 {self.log}")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self._log_file.close()
+        return super().wait_ready(timeout, path)
 
 
 # -- command line ----------------------------------------------------------------------
