@@ -34,7 +34,7 @@ from bench.crash import exit_on_sigterm, kill_all, run_cli, write_json
 from bench.mix import MIX, summary
 from bench.serverproc import HOST, ServerProcess
 
-SINGLES = "的是在了有就不人都一个上"
+SINGLES = "的是在了有就不人都一个上中大"
 COMMON = ("整改", "问题", "制度", "干部", "资金", "学习", "会议", "项目", "管理", "落实")
 COMMON += ("监督", "责任", "工作")
 
@@ -43,8 +43,9 @@ def costly_requests(problem_ids: list[str]) -> list[str]:
     """Paths a costly client cycles through: within the query limits (answered, as costly
     work) and beyond them (refused with 400 before searching)."""
     queries = [
-        " ".join(SINGLES[:8]),  # 8 one-character words: the most allowed
-        " ".join(SINGLES),  # 12: refused
+        " ".join(SINGLES[:8]),  # 8 one-character words
+        " ".join(SINGLES[:12]),  # 12: the most allowed
+        " ".join(SINGLES),  # 14: refused
         "整改 " + " ".join("-" + w for w in COMMON[1:9]),  # 8 exclusions
         " OR ".join(COMMON[:12]),  # 12 alternatives
         " OR ".join(COMMON),  # 13: refused

@@ -42,7 +42,7 @@ def words(n: int, fmt: str = "公务{}") -> list[str]:
     return [fmt.format("甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥天地玄黄"[i]) for i in range(n)]
 
 
-SINGLES = "的是在了有就不人都一个"  # not 和 (AND), 或 (OR), 非 (NOT)
+SINGLES = "的是在了有就不人都一个上中大"  # not 和 (AND), 或 (OR), 非 (NOT)
 # (id, q, expected status, expected words of the message or None for a 200)
 CASES = [
     ("terms-max", " ".join(words(MAX_TERMS)), 200, None),
