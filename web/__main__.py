@@ -47,12 +47,19 @@ def _warm(data: Path) -> None:
 
     index = open_index(data)
     index.refresh(force=True)
+    warm = getattr(index, "warm", None)  # the indexer's own warm-up, when it has one
+    if callable(warm):
+        warm()
     index.search("整改", per_page=1)
     index.close()
 
 
 def _after_fork(data: Path) -> None:
-    """Run in each worker right after the fork: reopen per-process resources."""
+    """Run in each worker right after the fork: reopen per-process resources.
+
+    Threads do not survive a fork, so a background thread of the index (a refresher)
+    starts here, not in ``_warm``; files closed in ``_warm`` reopen on first use.
+    """
     from indexer.searching import open_index
 
     open_index(data).close()  # nothing open after _warm; a no-op unless that changes
