@@ -30,6 +30,7 @@ from flask import Flask, current_app, g, request
 
 from archive.normalize import normalize
 from web.errors import BadParameter, Busy
+from web.params import MAX_Q
 
 MAX_TERMS = 24  # words of a query (a phrase or a filter counts as one)
 # One-character words: each matches a large part of the archive. Not lower: generated
@@ -126,7 +127,7 @@ class QueryShape:
         )
 
 
-def costly_kind(path: str, args: dict[str, str]) -> str | None:
+def costly_kind(path: str, args: dict[str, str], shape: QueryShape | None = None) -> str | None:
     """Which costly work a request asks for (export, similar, side, query), or None."""
     if path == "/search.csv":
         return "export"
@@ -135,7 +136,7 @@ def costly_kind(path: str, args: dict[str, str]) -> str | None:
     if path in _SEARCH_PATHS:
         if args.get("view") == "side":
             return "side"
-        if QueryShape.of(args.get("q", "")).costly:
+        if (shape or QueryShape.of(args.get("q", ""))).costly:
             return "query"
     return None
 
@@ -200,11 +201,14 @@ class CostGate:
 
 
 def _before() -> None:
-    if request.path in _SEARCH_PATHS:
-        reason = QueryShape.of(request.args.get("q", "")).refusal()
+    shape = None
+    q = request.args.get("q", "")
+    if request.path in _SEARCH_PATHS and len(q) <= MAX_Q:  # longer: refused by web.params
+        shape = QueryShape.of(q)
+        reason = shape.refusal()
         if reason:
             raise BadParameter(reason)
-    kind = costly_kind(request.path, request.args)
+    kind = costly_kind(request.path, request.args, shape)
     if kind is None:
         return
     client = request.remote_addr or "?"
