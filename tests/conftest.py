@@ -156,9 +156,10 @@ def start_server() -> Iterator[Callable[..., ServerProcess]]:
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_server(seeded_data: Path) -> Iterator[ServerProcess]:
-    """One real multi-process server (2 workers) on ``seeded_data`` for read-only tests."""
+    """One real multi-process server (2 workers) on ``seeded_data`` for a module's read-only
+    tests (stopped after the module, so idle servers do not pile up)."""
     server = ServerProcess(seeded_data, workers=2)
     try:
         server.wait_ready(120)
