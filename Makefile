@@ -3,7 +3,7 @@ DATA ?= data
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint
+.PHONY: setup run test test-fast lint
 
 setup:
 	$(PYTHON) -m pip install --quiet -r requirements-dev.txt
@@ -16,10 +16,15 @@ run: setup
 	$(PYTHON) -m indexer sync --data $(DATA)
 	$(PYTHON) -m web --host $(HOST) --port $(PORT) --data $(DATA)
 
+# Every test, browser tests included (what CI runs).
 test: setup
 	bash .ci/browser-deps
 	bash .ci/system-deps
 	$(PYTHON) -m pytest -q
+
+# The fast subset (under 2 minutes): no browser, nothing marked slow (tests/conftest.py).
+test-fast: setup
+	$(PYTHON) -m pytest -q -m "not slow and not browser"
 
 lint:
 	$(PYTHON) -m ruff check .

@@ -17,8 +17,6 @@ import json
 import os
 import random
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -28,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-HOST = "127.0.0.1"
+from bench.serverproc import HOST, ServerProcess, free_port  # noqa: F401 (re-exported)
 
 
 @dataclass
@@ -43,12 +41,6 @@ class LoadResult:
     @property
     def rps(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 def run_load(
@@ -121,53 +113,25 @@ def memory_of(pid: int) -> dict[str, float]:
     return out
 
 
-class Server:
-    """``python -m web`` on a free port of 127.0.0.1, stopped by ``stop()``."""
+class Server(ServerProcess):
+    """``python -m web`` on a free port of 127.0.0.1 (``bench.serverproc``), stopped by
+    ``stop()``. Results are measured uncached: the load repeats a fixed mix, which a result
+    cache would answer from memory. ``workers=None``: the server's default."""
 
-    def __init__(self, data_dir: Path, log: Path, threads: int = 8) -> None:
-        self.port = free_port()
-        self.log = log
-        self._log_file = log.open("wb")
-        cmd = [sys.executable, "-m", "web", "--host", HOST, "--port", str(self.port)]
-        cmd += ["--data", str(data_dir), "--threads", str(threads)]
-        repo = Path(__file__).resolve().parents[1]
-        # Results are measured uncached: the load repeats a fixed mix, which a result cache
-        # would answer from memory.
-        env = {**os.environ, "PYTHONPATH": str(repo), "NOTICES_SEARCH_CACHE": "0"}
-        self.proc = subprocess.Popen(
-            cmd, cwd=repo, stdout=self._log_file, stderr=subprocess.STDOUT, env=env
+    def __init__(
+        self, data_dir: Path, log: Path, threads: int = 8, workers: int | None = None
+    ) -> None:
+        super().__init__(
+            data_dir,
+            workers=workers,
+            threads=threads,
+            log=log,
+            env={"NOTICES_SEARCH_CACHE": "0"},
         )
 
-    @property
-    def pid(self) -> int:
-        return self.proc.pid
-
-    def wait_ready(self, timeout: float = 600.0) -> float:
+    def wait_ready(self, timeout: float = 600.0, path: str = "/api/") -> float:
         """Seconds until ``/api/`` answers 200 (the index is opened before serving)."""
-        t0 = time.monotonic()
-        while time.monotonic() - t0 < timeout:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"web 进程已退出（{self.proc.returncode}），见 {self.log}")
-            conn = http.client.HTTPConnection(HOST, self.port, timeout=5)
-            try:
-                conn.request("GET", "/api/")
-                if conn.getresponse().status == 200:
-                    return time.monotonic() - t0
-            except (OSError, http.client.HTTPException):
-                time.sleep(0.2)
-            finally:
-                conn.close()
-        raise TimeoutError(f"web 进程 {timeout:.0f} 秒内未就绪，见 {self.log}")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self._log_file.close()
+        return super().wait_ready(timeout, path)
 
 
 # -- command line ----------------------------------------------------------------------
@@ -248,6 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=60.0, help="duration (default 60)")
     ap.add_argument("--seed", type=int, default=1, help="order of the request list")
     ap.add_argument("--threads", type=int, default=8, help="web server threads (default 8)")
+    ap.add_argument(
+        "--workers", type=int, default=None, help="web worker processes (default: the server's)"
+    )
     ap.add_argument("--json", type=Path, default=None, metavar="FILE", help="write the result")
     ap.add_argument(
         "--allow-sync", action="store_true", help="serve even when the index must be synced"
@@ -264,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     fd, log_name = tempfile.mkstemp(prefix="bench-load-web-", suffix=".log")
     os.close(fd)
     log = Path(log_name)
-    server = Server(args.data, log, threads=args.threads)
+    server = Server(args.data, log, threads=args.threads, workers=args.workers)
     try:
         ready = server.wait_ready()
         requests = mixed_requests(server.port, args.seed)
@@ -275,6 +242,7 @@ def main(argv: list[str] | None = None) -> int:
                 run_load(server.port, [(group, path)], 1, 1, 120)
         res = run_load(server.port, requests, args.clients, 10**9, args.seconds)
         memory = memory_of(server.pid)
+        processes = server.memory()
     except (OSError, RuntimeError, ValueError, KeyError) as exc:
         result["error"] = f"{type(exc).__name__}: {exc}"
         print(f"负载测试无法完成：{result['error']}（服务器日志 {log}）", file=sys.stderr)
@@ -295,6 +263,8 @@ def main(argv: list[str] | None = None) -> int:
         rps=round(res.rps, 1),
         latency_ms={"all": summary(every), **groups},
         server_memory_mb=memory,
+        workers=server.workers,
+        processes_memory_mb=processes,
     )
     _write_json(args.json, result)
     for g, s in result["latency_ms"].items():
@@ -305,8 +275,9 @@ def main(argv: list[str] | None = None) -> int:
             )
     print(
         f"负载：{args.clients} 个客户端 {res.seconds:.0f} 秒，{res.requests} 个请求"
-        f"（{res.rps:.1f} 次/秒），错误 {res.errors}；服务器内存峰值 "
-        f"{memory.get('VmHWM', 0):.0f} MB；" + ("通过" if res.errors == 0 else "失败")
+        f"（{res.rps:.1f} 次/秒），错误 {res.errors}；{server.workers} 个工作进程，"
+        f"主进程内存峰值 {memory.get('VmHWM', 0):.0f} MB，全部进程 PSS 合计 "
+        f"{processes['pss_sum']:.0f} MB；" + ("通过" if res.errors == 0 else "失败")
     )
     for sample in res.error_samples:
         print(f"  错误示例：{sample}", file=sys.stderr)

@@ -27,8 +27,8 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from bench.crash import REPO, exit_on_sigterm, kill_all, literal, run_cli, write_json
-from bench.load import HOST, Server
 from bench.mix import MIX, summary
+from bench.serverproc import HOST, ServerProcess
 
 MAX_DELAY = 5.0
 POLL_EVERY = 0.05
@@ -186,7 +186,13 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     random.Random(f"serving:{args.seed}").shuffle(files)
     probes = make_probes(corpus, files, seeds, manifest)
 
-    server = Server(data, tmp / "web.log", threads=args.threads)
+    server = ServerProcess(
+        data,
+        workers=args.workers,
+        threads=args.threads,
+        log=tmp / "web.log",
+        env={"NOTICES_SEARCH_CACHE": "0"},  # measured uncached, as bench.load
+    )
     try:
         ready = server.wait_ready(timeout=120)
         clients = Clients(server.port, request_mix(server.port), args.clients, args.max_seconds)
@@ -271,6 +277,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--clients", type=int, default=4, help="client threads (default 4)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=8, help="web server threads (default 8)")
+    ap.add_argument(
+        "--workers", type=int, default=None, help="web worker processes (default: the server's)"
+    )
     ap.add_argument("--json", type=Path, default=None, metavar="FILE", help="write the result")
     ap.add_argument("--give-up", type=float, default=30.0, help="stop polling after S seconds")
     ap.add_argument("--max-seconds", type=float, default=900.0, help="cap on the whole load")

@@ -1,4 +1,10 @@
-"""Shared fixtures: paths, a real archive in tmp_path, and two ways to run the CLI."""
+"""Shared fixtures: paths, a real archive in tmp_path, two ways to run the CLI, a seeded
+archive with its index built once per session, and real servers (``bench.serverproc``).
+
+Markers (registered in pyproject.toml): ``browser`` for everything under tests/browser,
+``slow`` for tests that take more than about 5 s (the table SLOW below);
+``python -m pytest -m "not slow and not browser"`` is the fast subset (``make test-fast``).
+"""
 
 from __future__ import annotations
 
@@ -12,8 +18,59 @@ import pytest
 from click.testing import CliRunner
 
 from archive.store import Archive
+from bench.serverproc import ServerProcess
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+
+# Tests that take more than about 5 s on a 2-core machine, by module or module::test (the
+# parametrized variants of a test share its name). Measured with --durations.
+SLOW: set[str] = {
+    "test_reliability.py",  # killed ingests and syncs, damaged indexes, load while ingesting
+    "test_indexer_cli.py::test_evaluate_meets_the_quality_bars",
+    "test_indexer_cli.py::test_a_damaged_index_is_reported_then_rebuilt",
+    "test_indexer_cli.py::test_similar_on_the_seeds_examples",
+    "test_indexer_cli.py::test_check_reports_drift_and_sync_repairs_it",
+    "test_indexer_cli.py::test_an_archive_emptied_by_removal_checks_syncs_and_searches",
+    "test_fuzz_api.py::test_search_never_fails_on_any_parameters",
+    "test_fuzz_api.py::test_compare_stats_and_unknown_paths_never_fail",
+    "test_cli.py::test_a_reader_that_goes_away_is_not_an_error",
+    "test_server.py::test_a_notice_ingested_while_serving_is_searchable_within_5_seconds",
+    "test_server.py::test_a_signal_to_the_master_stops_every_worker",
+    "test_server.py::test_workers_exit_when_their_master_is_killed",
+    "test_server.py::test_a_killed_worker_is_replaced",
+    "test_server.py::test_the_helper_stops_a_server_that_ignores_sigterm",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        path = Path(str(item.fspath)).resolve()
+        rel = path.relative_to(REPO_ROOT / "tests").as_posix()
+        if rel.startswith("browser/"):
+            item.add_marker(pytest.mark.browser)
+        name = item.originalname if isinstance(item, pytest.Function) else item.name
+        if rel in SLOW or f"{rel}::{name}" in SLOW:
+            item.add_marker(pytest.mark.slow)
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    return dict(os.environ, PYTHONUTF8="1", PYTHONPATH=str(REPO_ROOT), **extra)
+
+
+def run_module(*args: str | os.PathLike[str], timeout: float = 300) -> subprocess.CompletedProcess:
+    """``python -m ARGS`` in a real process from the repo root; fails the test on exit != 0."""
+    res = subprocess.run(
+        [sys.executable, "-m", *map(str, args)],
+        cwd=REPO_ROOT,
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+    )
+    if res.returncode != 0:
+        pytest.fail(f"python -m {' '.join(map(str, args))}: {res.returncode}\n{res.stderr}")
+    return res
 
 
 @pytest.fixture
@@ -67,3 +124,47 @@ def run_cli(data_dir: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
         )
 
     return run
+
+
+@pytest.fixture(scope="session")
+def seeded_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed notices archived and indexed once per session (real CLI). Treat as read-only:
+    a test that writes uses its own ``data_dir``."""
+    d = tmp_path_factory.mktemp("seeded") / "data"
+    run_module("archive", "ingest", "--data", d, REPO_ROOT / "seeds")
+    run_module("indexer", "build", "--data", d)
+    return d
+
+
+@pytest.fixture
+def start_server() -> Iterator[Callable[..., ServerProcess]]:
+    """Start real ``python -m web`` servers (ready when returned); all are stopped, with
+    their workers, at the end of the test. Options as ``bench.serverproc.ServerProcess``."""
+    started: list[ServerProcess] = []
+
+    def start(data: Path, **options: object) -> ServerProcess:
+        server = ServerProcess(data, **options)  # type: ignore[arg-type]
+        started.append(server)
+        try:
+            server.wait_ready(120)
+        except (RuntimeError, TimeoutError) as exc:
+            pytest.fail(f"server did not start: {exc}\n{server.output()}")
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def live_server(seeded_data: Path) -> Iterator[ServerProcess]:
+    """One real multi-process server (2 workers) on ``seeded_data`` for a module's read-only
+    tests (stopped after the module, so idle servers do not pile up)."""
+    server = ServerProcess(seeded_data, workers=2)
+    try:
+        server.wait_ready(120)
+    except (RuntimeError, TimeoutError) as exc:
+        server.stop()
+        pytest.fail(f"server did not start: {exc}\n{server.output()}")
+    yield server
+    server.stop()

@@ -1,12 +1,130 @@
-"""Serve the archive: ``python -m web --host 127.0.0.1 --port 8000 --data DIR``."""
+"""Serve the archive: ``python -m web --host 127.0.0.1 --port 8000 --data DIR [--workers N]``.
+
+With ``--workers 1`` one process (waitress, ``--threads`` threads) serves every request.
+With more, gunicorn's master creates the app and warms the index once, then forks the
+workers: they share one listening socket and whatever was loaded before the fork (copy on
+write), so searches of several users run on several cores instead of queueing on one
+interpreter. Each worker has ``--threads`` threads (gunicorn's ``gthread`` worker).
+"""
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+from pathlib import Path
+from typing import Any
 
 import click
 
 from archive.store import data_dir
+
+# Worker timeout (s): a worker silent for this long is killed and replaced by the master.
+WORKER_TIMEOUT = 120
+# Seconds a worker may take to finish its requests after SIGTERM before it is killed.
+GRACEFUL_SECONDS = 10
+
+
+def default_workers() -> int:
+    """One worker per usable core, at most 4 (the index is searched in memory per process)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores))
+
+
+def _warm(data: Path) -> None:
+    """Prepare the index once in the parent process, before any worker is forked.
+
+    The index is synced with the archive and one search loads the analyser's dictionaries,
+    so forked workers share those pages. Whatever holds open files or locks (the Whoosh
+    searcher) is closed again before forking: a file descriptor inherited by several
+    processes shares its read offset. Loading more before the fork (decoded postings,
+    frequent terms) belongs here.
+    """
+    from indexer.searching import open_index
+
+    index = open_index(data)
+    index.refresh(force=True)
+    warm = getattr(index, "warm", None)  # the indexer's own warm-up, when it has one
+    if callable(warm):
+        warm()
+    index.search("整改", per_page=1)
+    index.close()
+
+
+def _after_fork(data: Path) -> None:
+    """Run in each worker right after the fork: reopen per-process resources.
+
+    Threads do not survive a fork, so a background thread of the index (a refresher)
+    starts here, not in ``_warm``; files closed in ``_warm`` reopen on first use.
+    """
+    from indexer.searching import open_index
+
+    open_index(data).close()  # nothing open after _warm; a no-op unless that changes
+
+
+def _announce(host: str, port: int) -> None:
+    click.echo(f"巡察通报检索库已启动：http://{host}:{port}/")
+    sys.stdout.flush()
+
+
+def _serve_waitress(app: Any, host: str, port: int, threads: int) -> None:
+    """One process: waitress; SIGTERM stops it like Ctrl-C (sockets closed, exit 0)."""
+    from waitress import create_server
+
+    server = create_server(app, host=host, port=port, threads=threads, ident="notices")
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    _announce(host, server.effective_port)
+    try:
+        server.run()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        server.close()
+
+
+def _serve_gunicorn(app: Any, data: Path, host: str, port: int, workers: int, threads: int):
+    """Several processes: gunicorn with the app preloaded in the master.
+
+    SIGTERM stops gracefully (workers finish their requests, at most GRACEFUL_SECONDS),
+    SIGINT quickly; a worker whose master died exits by itself (gunicorn checks its parent).
+    """
+    from gunicorn.app.base import BaseApplication
+
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        "preload_app": True,
+        "timeout": WORKER_TIMEOUT,
+        "graceful_timeout": GRACEFUL_SECONDS,
+        "keepalive": 5,
+        # A 500-character CJK query is 4.5 kB percent-encoded: no limit on the request line
+        # (the app refuses long parameters itself with a Chinese 400).
+        "limit_request_line": 0,
+        "control_socket_disable": True,
+        "proc_name": "notices-web",
+        "loglevel": "warning",
+        "when_ready": lambda arbiter: _announce(host, arbiter.LISTENERS[0].sock.getsockname()[1]),
+        "post_fork": lambda arbiter, worker: _after_fork(data),
+    }
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return app
+
+    Server().run()
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,18 +140,27 @@ from archive.store import data_dir
     help="数据目录（默认取环境变量 NOTICES_DATA，再默认 ./data）。",
 )
 @click.option(
-    "--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="处理请求的线程数。"
+    "--threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="每个进程处理请求的线程数。",
 )
-def main(host: str, port: int, data: str | None, threads: int) -> None:
-    """Serve search and side-by-side comparison with a production WSGI server (waitress).
+@click.option(
+    "--workers",
+    default=None,
+    type=click.IntRange(1, 32),
+    help=f"工作进程数（默认取 CPU 核数，最多 4；本机为 {default_workers()}）。",
+)
+def main(host: str, port: int, data: str | None, threads: int, workers: int | None) -> None:
+    """Serve search and side-by-side comparison: several worker processes (gunicorn), or one
+    process (waitress) with --workers 1.
 
     \b
     示例: python -m web --host 127.0.0.1 --port 8000 --data data
+          python -m web --data data --workers 2 --threads 8
     """
-    from waitress import serve
-
     from archive.store import DB_NAME
-    from indexer.searching import open_index
     from web import create_app
 
     d = data_dir(data)
@@ -41,12 +168,15 @@ def main(host: str, port: int, data: str | None, threads: int) -> None:
         raise click.ClickException(
             f"数据目录 {d} 中没有档案库：请先运行 python -m archive ingest --data {d} 文件或文件夹"
         )
+    n = workers or default_workers()
     app = create_app({"DATA_DIR": d})
     click.echo(f"正在准备索引（{d}）…", err=True)
-    open_index(d).refresh(force=True)
-    click.echo(f"巡察通报检索库已启动：http://{host}:{port}/", err=False)
-    sys.stdout.flush()
-    serve(app, host=host, port=port, threads=threads, ident="notices")
+    _warm(d)
+    if n == 1:
+        _serve_waitress(app, host, port, threads)
+    else:
+        click.echo(f"{n} 个工作进程，每个 {threads} 个线程", err=True)
+        _serve_gunicorn(app, d, host, port, n, threads)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,17 @@
-"""Errors: Chinese HTML pages, and one JSON shape for the API: {"ok": false, "error", "status"}."""
+"""Errors: Chinese HTML pages, and one JSON shape for the API: {"ok": false, "error", "status"}.
+
+Every 503 carries ``Retry-After``: the refusal is temporary (busy archive, costly work).
+"""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from archive.errors import ArchiveBusy, NotFound
-from indexer.errors import IndexBusy, IndexDamaged, IndexerError, IndexMissing
+from indexer.errors import IndexBusy, IndexDamaged, IndexerError, IndexMissing, QueryTooCostly
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +22,7 @@ MESSAGES = {
     500: "服务器内部错误",
     503: "档案库正忙，请稍后再试",
 }
+RETRY_AFTER = 5  # seconds
 
 
 class BadParameter(HTTPException):
@@ -30,6 +34,16 @@ class BadParameter(HTTPException):
         super().__init__(description=message)
 
 
+class Busy(HTTPException):
+    """Refused for now (503): the server is busy with costly work; retry after a while."""
+
+    code = 503
+
+    def __init__(self, message: str, retry_after: int = RETRY_AFTER) -> None:
+        super().__init__(description=message)
+        self.retry_after = retry_after
+
+
 class Missing(HTTPException):
     code = 404
 
@@ -37,20 +51,33 @@ class Missing(HTTPException):
         super().__init__(description=message)
 
 
-def _respond(status: int, message: str):
+def _respond(status: int, message: str, retry_after: int = RETRY_AFTER) -> Response:
+    """JSON under /api/, a Chinese page elsewhere (CSV downloads included)."""
     if request.path.startswith("/api/"):
         resp = jsonify({"ok": False, "error": message, "status": status})
         resp.status_code = status
-        return resp
-    return render_template("error.html", status=status, message=message), status
+    else:
+        resp = make_response(render_template("error.html", status=status, message=message))
+        resp.status_code = status
+    if status == 503:
+        resp.headers["Retry-After"] = str(retry_after)
+    return resp
 
 
 def _http(exc: HTTPException):
     status = exc.code or 500
     message = MESSAGES.get(status, exc.name)
-    if isinstance(exc, BadParameter | Missing) and exc.description:
+    if isinstance(exc, BadParameter | Missing | Busy) and exc.description:
         message = exc.description
+    if isinstance(exc, Busy):
+        return _respond(status, message, exc.retry_after)
     return _respond(status, message)
+
+
+def _too_costly(exc: QueryTooCostly):
+    """The indexer's cost budget: 400 (simplify the query) or 503 (busy, retry later)."""
+    status = exc.status if exc.status in (400, 503) else 400
+    return _respond(status, str(exc) or MESSAGES[status])
 
 
 def _not_found(exc: NotFound):
@@ -80,6 +107,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(IndexBusy, _busy)
     app.register_error_handler(IndexMissing, _missing_archive)
     app.register_error_handler(IndexDamaged, _missing_archive)
+    app.register_error_handler(QueryTooCostly, _too_costly)
     app.register_error_handler(IndexerError, _unexpected)
     app.register_error_handler(InternalServerError, _unexpected)
     app.register_error_handler(Exception, _unexpected)
