@@ -142,3 +142,23 @@ def test_rebuild_copies_every_readable_original_under_its_id(sound: Path, tmp_pa
     assert _run("archive", "check", "--data", str(new)).returncode == 0
     again = _run("archive", "rebuild", "--data", str(data), "--into", str(new))
     assert again.returncode == 1 and "已有档案库" in again.stderr
+
+
+def test_the_web_app_on_a_damaged_archive_says_so_with_the_way_out(
+    sound: Path, tmp_path: Path
+) -> None:
+    from web import create_app
+
+    data = _copy(sound, tmp_path / "data")
+    some_id = _run("archive", "list", "--data", str(data)).stdout.split()[0]
+    db_file = data / DB_NAME
+    _flip(db_file, _root_offset(db_file, "notices"))
+    client = create_app({"TESTING": True, "DATA_DIR": data}).test_client()
+    api = client.get(f"/api/notices/{some_id}")
+    assert api.status_code == 503
+    body = api.get_json()
+    assert body["ok"] is False and body["status"] == 503
+    assert f"档案库 {data} 已损坏" in body["error"] and "rebuild" in body["error"]
+    page = client.get(f"/notices/{some_id}")
+    assert page.status_code == 503
+    assert "已损坏" in page.get_data(as_text=True)

@@ -10,7 +10,7 @@ import logging
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from archive.errors import ArchiveBusy, NotFound
+from archive.errors import ArchiveBusy, ArchiveDamaged, NotFound
 from indexer.errors import IndexBusy, IndexDamaged, IndexerError, IndexMissing, QueryTooCostly
 
 log = logging.getLogger(__name__)
@@ -93,6 +93,12 @@ def _missing_archive(exc: IndexMissing | IndexDamaged):
     return _respond(503, str(exc))
 
 
+def _damaged_archive(exc: ArchiveDamaged):
+    """A damaged SQLite file: say so with the way out (backup or rebuild), never a bare 500."""
+    log.error("archive damaged: %s", exc)
+    return _respond(503, str(exc))
+
+
 def _unexpected(exc: Exception):
     if isinstance(exc, HTTPException):
         return _http(exc)
@@ -104,6 +110,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http)
     app.register_error_handler(NotFound, _not_found)
     app.register_error_handler(ArchiveBusy, _busy)
+    app.register_error_handler(ArchiveDamaged, _damaged_archive)
     app.register_error_handler(IndexBusy, _busy)
     app.register_error_handler(IndexMissing, _missing_archive)
     app.register_error_handler(IndexDamaged, _missing_archive)
