@@ -92,7 +92,7 @@ def sync(data: str | None) -> None:
     """
     from indexer.writing import sync as do_sync
 
-    report = do_sync(data_dir(data))
+    report = do_sync(data_dir(data), verify=True)
     if report.mode == "none":
         click.echo(f"索引已是最新（档案版本 {report.revision}）")
     elif report.mode == "build":
