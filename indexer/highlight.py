@@ -16,30 +16,46 @@ from indexer.analysis import literal_chars
 SNIPPET_CHARS = 160
 
 
+class LiteralText:
+    """A text's literal stream, computed once for every term looked up in it."""
+
+    def __init__(self, text: str) -> None:
+        stream = literal_chars(text)
+        self.joined = "".join(c for c, _ in stream)
+        self.offsets = [i for _, i in stream]
+
+    def contains(self, term: str) -> bool:
+        needle = "".join(c for c, _ in literal_chars(term))
+        return bool(needle) and needle in self.joined
+
+    def spans(self, terms: Sequence[str]) -> list[tuple[int, int]]:
+        """Merged (start, end) spans where any of ``terms`` occurs literally."""
+        if not self.joined:
+            return []
+        joined, offsets = self.joined, self.offsets
+        spans: list[tuple[int, int]] = []
+        for term in terms:
+            needle = "".join(c for c, _ in literal_chars(term))
+            if not needle:
+                continue
+            start = joined.find(needle)
+            while start >= 0:
+                end = start + len(needle) - 1
+                spans.append((offsets[start], offsets[end] + 1))
+                start = joined.find(needle, start + 1)
+        spans.sort()
+        merged: list[tuple[int, int]] = []
+        for a, b in spans:
+            if merged and a <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+            else:
+                merged.append((a, b))
+        return merged
+
+
 def match_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     """Merged (start, end) spans of ``text`` where any of ``terms`` occurs literally."""
-    stream = literal_chars(text)
-    if not stream:
-        return []
-    joined = "".join(c for c, _ in stream)
-    spans: list[tuple[int, int]] = []
-    for term in terms:
-        needle = "".join(c for c, _ in literal_chars(term))
-        if not needle:
-            continue
-        start = joined.find(needle)
-        while start >= 0:
-            end = start + len(needle) - 1
-            spans.append((stream[start][1], stream[end][1] + 1))
-            start = joined.find(needle, start + 1)
-    spans.sort()
-    merged: list[tuple[int, int]] = []
-    for a, b in spans:
-        if merged and a <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-        else:
-            merged.append((a, b))
-    return merged
+    return LiteralText(text).spans(terms)
 
 
 def mark(text: str, spans: Sequence[tuple[int, int]], lo: int = 0, hi: int | None = None) -> str:
@@ -63,10 +79,17 @@ def highlight(text: str, terms: Sequence[str]) -> str:
     return mark(text, match_spans(text, terms))
 
 
-def snippet(text: str, terms: Sequence[str], size: int = SNIPPET_CHARS) -> str:
-    """A window of about ``size`` characters around the densest cluster of matches."""
+def snippet(
+    text: str,
+    terms: Sequence[str],
+    size: int = SNIPPET_CHARS,
+    spans: Sequence[tuple[int, int]] | None = None,
+) -> str:
+    """A window of about ``size`` characters around the densest cluster of matches
+    (``spans``: the matches in ``text.strip()`` when the caller has them)."""
     text = text.strip()
-    spans = match_spans(text, terms)
+    if spans is None:
+        spans = match_spans(text, terms)
     if len(text) <= size:
         return mark(text, spans)
     if not spans:

@@ -18,7 +18,7 @@ from whoosh import query as wq
 from indexer import taxonomy
 from indexer.compiling import Compiled, Expansion, compile_query, filter_query
 from indexer.generation import Generation
-from indexer.highlight import match_spans, snippet
+from indexer.highlight import LiteralText, snippet
 from indexer.querying import parse
 from indexer.ranking import MAX_SECONDS, Evaluator, Scored, check_budget
 
@@ -188,7 +188,8 @@ def _hits(gen: Generation, m: _Matches, pos: np.ndarray) -> list[Hit]:
 
 def make_hit(f: dict[str, Any], score: float, terms: list[str], expansions: list[Expansion]) -> Hit:
     text = f.get("text", "")
-    found = [e.alternative for e in expansions if match_spans(text, [e.alternative])]
+    lit = LiteralText(text.strip())
+    found = [e.alternative for e in expansions if lit.contains(e.alternative)]
     types = [t for t in (f.get("types") or "").split(",") if t]
     return Hit(
         id=f["id"],
@@ -197,7 +198,7 @@ def make_hit(f: dict[str, Any], score: float, terms: list[str], expansions: list
         organisation=f.get("organisation", ""),
         title=f.get("title", ""),
         notice_title=f.get("notice_title", ""),
-        snippet=snippet(text, terms),
+        snippet=snippet(text, terms, spans=lit.spans(terms)),
         score=round(abs(float(score or 0.0)), 4),
         types=types,
         type_labels=[taxonomy.label(t) for t in types],
