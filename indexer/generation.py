@@ -136,6 +136,14 @@ class Generation:
             found = self._df[key] = postings.doc_frequency(self.searcher, fieldname, text)
         return found
 
+    def prefix_terms(self, fieldname: str, prefix: str) -> list[str]:
+        key = ("p", fieldname, prefix)
+        found = self.cache.get(key)
+        if found is None:
+            found = postings.expand_prefix(self.searcher, fieldname, prefix)
+            self.cache.put(key, found, 64 * len(found) + 64)
+        return found
+
     def avg_length(self, fieldname: str) -> float:
         return self.searcher.avg_field_length(fieldname) or 1
 

@@ -98,6 +98,16 @@ def doc_frequency(searcher: Any, fieldname: str, text: str) -> int:
     return searcher.doc_frequency(fieldname, btext)
 
 
+def expand_prefix(searcher: Any, fieldname: str, prefix: str) -> list[str]:
+    """The index's terms of ``fieldname`` that start with ``prefix``."""
+    if fieldname not in searcher.schema:
+        return []
+    out = []
+    for t in searcher.reader().expand_prefix(fieldname, prefix):
+        out.append(t.decode("utf-8") if isinstance(t, bytes) else t)
+    return out
+
+
 def idf(searcher: Any, fieldname: str, text: str) -> float:
     """Whoosh's idf of a term for the searcher's weighting (BM25F: log(N/(df+1)) + 1)."""
     return searcher.idf(fieldname, searcher.schema[fieldname].to_bytes(text))

@@ -8,7 +8,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from archive.errors import ArchiveBusy, NotFound
-from indexer.errors import IndexBusy, IndexDamaged, IndexerError, IndexMissing
+from indexer.errors import IndexBusy, IndexDamaged, IndexerError, IndexMissing, QueryTooCostly
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,12 @@ def _missing_archive(exc: IndexMissing | IndexDamaged):
     return _respond(503, str(exc))
 
 
+def _too_costly(exc: QueryTooCostly):
+    """A query over the indexer's cost budget: its own status (400, or 503 when it ran
+    out of time) and message."""
+    return _respond(exc.status, str(exc))
+
+
 def _unexpected(exc: Exception):
     if isinstance(exc, HTTPException):
         return _http(exc)
@@ -80,6 +86,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(IndexBusy, _busy)
     app.register_error_handler(IndexMissing, _missing_archive)
     app.register_error_handler(IndexDamaged, _missing_archive)
+    app.register_error_handler(QueryTooCostly, _too_costly)
     app.register_error_handler(IndexerError, _unexpected)
     app.register_error_handler(InternalServerError, _unexpected)
     app.register_error_handler(Exception, _unexpected)
