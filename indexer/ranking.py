@@ -34,6 +34,7 @@ from indexer.postings import bm25_params, idf
 MAX_POSTINGS_PER_DOC = 8  # postings read ≤ this × documents in the index
 MIN_POSTINGS = 2_000  # … but a tiny index may always read this many
 MAX_TERMS = 150  # distinct terms, thesaurus alternatives included (a prefix counts once)
+MAX_NEGATED = 30  # distinct terms under a negation (each is read whole to exclude)
 MAX_SECONDS = 5.0  # wall time for scoring one query
 
 
@@ -52,6 +53,7 @@ class Scored:
 class Cost:
     postings: int = 0
     terms: int = 0
+    negated: int = 0
 
 
 _EMPTY = Scored(np.zeros(0, np.int32), np.zeros(0, np.float64))
@@ -68,8 +70,18 @@ def estimate(gen: Generation, q: Any) -> Cost:
             cost.postings += gen.df(fieldname, text)
             cost.terms += 1
 
-    def walk(node: Any) -> None:
-        if isinstance(node, Literal):
+    def walk(node: Any, negated: bool = False) -> None:
+        if negated:
+            before = cost.terms
+            walk(node)
+            cost.negated += cost.terms - before
+            return
+        if isinstance(node, wq.AndNot):
+            walk(node.a)
+            walk(node.b, negated=True)
+        elif isinstance(node, wq.Not):
+            walk(node.query, negated=True)
+        elif isinstance(node, Literal):
             for g in node.grams:
                 term(node.fieldname, g)
         elif isinstance(node, wq.Term | wq.Phrase):
@@ -107,6 +119,11 @@ def check_budget(gen: Generation, q: Any) -> Cost:
         raise QueryTooCostly(
             f"查询过于复杂：含 {cost.terms} 个检索词（含同义扩展），上限为 {MAX_TERMS}。"
             "请减少词语或用引号检索整句"
+        )
+    if cost.negated > MAX_NEGATED:
+        raise QueryTooCostly(
+            f"查询的排除条件过多：共 {cost.negated} 个排除的检索词，上限为 {MAX_NEGATED}。"
+            "请减少 -词 或 NOT 条件"
         )
     if cost.postings > limit:
         raise QueryTooCostly(
