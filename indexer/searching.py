@@ -166,10 +166,12 @@ class NoticeIndex:
 
     def generation(self) -> Generation:
         """The current generation (callers hold the read lock)."""
-        if self.background and self._gen is not None:
-            self.start_refresher()  # after a fork, the worker's own
-        else:
+        if not self.background:
             self.refresh()
+        else:
+            if self._gen is None:
+                self.refresh()
+            self.start_refresher()  # the first search's (after a fork: the worker's own)
         assert self._gen is not None
         return self._gen
 

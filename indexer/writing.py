@@ -105,8 +105,7 @@ def damaged_files(data_dir: Path) -> list[str]:
     now = segment_files(d)
     bad = []
     for name, size in recorded.items():
-        segid = name[len("MAIN_") :].split(".")[0]
-        if segid not in live:
+        if name.split(".")[0] not in live:  # segment ids are MAIN_<random>
             continue  # merged away since
         if now.get(name) != size:
             bad.append(name)
