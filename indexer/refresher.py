@@ -2,22 +2,29 @@
 
 Before, a search that noticed a new archive revision synced the index itself, holding the
 lock every other search waited on (a 300-notice ingest froze the server for tens of
-seconds). The refresher thread polls the archive revision, syncs without merging segments,
-repairs damaged index files, opens the next generation beside the current one (decoding its
-columns and the current generation's hot terms) and switches to it in one step. Segments are
-merged only when the archive has been quiet for ``IDLE_MERGE_SECONDS``.
+seconds). The refresher thread polls the archive revision; when it moved (or index files are
+damaged) it starts a sync in a child process (``python -m indexer.refresher DATA_DIR``: its
+own interpreter, so analysing notices takes no time from searches), which commits
+``BATCH`` notices at a time without merging segments. Meanwhile the thread opens each
+committed generation beside the current one (decoding its columns and the current
+generation's hot terms) and switches to it in one step. Small segments are merged, also in
+a child, only when the archive has been quiet for ``IDLE_MERGE_SECONDS``.
 """
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from indexer import writing
-from indexer.errors import IndexBusy, IndexerError
+from indexer.errors import IndexBusy
 
 if TYPE_CHECKING:
     from indexer.searching import NoticeIndex
@@ -27,6 +34,8 @@ log = logging.getLogger(__name__)
 IDLE_MERGE_SECONDS = 30.0  # quiet time before small segments are merged
 MERGE_SEGMENTS = 4  # … and only when there are more segments than this
 HOT_KEYS = 200  # cached postings carried over to the next generation
+BATCH = 25  # notices per commit of a background sync
+REPO = Path(__file__).resolve().parents[1]
 
 
 class Refresher:
@@ -38,6 +47,7 @@ class Refresher:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="index-refresher", daemon=True)
         self._last_change = time.monotonic()
+        self._child: subprocess.Popen[bytes] | None = None
         self.switches = 0  # generations switched to (for tests and logs)
 
     def start(self) -> None:
@@ -47,9 +57,17 @@ class Refresher:
         return self.pid == os.getpid() and self._thread.is_alive() and not self._stop.is_set()
 
     def stop(self, timeout: float = 10.0) -> None:
+        """Stop the thread, letting a running child sync finish for up to ``timeout``."""
         self._stop.set()
         if self._thread.is_alive() and self._thread is not threading.current_thread():
             self._thread.join(timeout)
+        child, self._child = self._child, None
+        if child is not None and self.pid == os.getpid():
+            try:
+                child.wait(timeout)
+            except subprocess.TimeoutExpired:
+                child.terminate()  # an uncommitted batch is simply redone later
+                child.wait()
 
     def _loop(self) -> None:
         while not self._stop.wait(max(self.index.poll_interval, 0.05)):
@@ -59,28 +77,25 @@ class Refresher:
                 log.warning("index refresher: %s: %s", type(exc).__name__, exc)
 
     def step(self) -> bool:
-        """One round: sync when the archive moved (or files are damaged), merge when idle,
-        switch to a newer generation. True when it switched."""
+        """One round: start a child sync when the archive moved (or files are damaged) and
+        none runs, a child merge when idle; switch to a newer generation. True when it
+        switched."""
         idx = self.index
         d = idx.data_dir
-        revision = idx.archive_revision()
-        state = writing.State.read(writing.index_dir(d))
-        stale = state.revision != revision or state.fingerprint != writing.fingerprint()
-        if stale or writing.damaged_files(d):
-            self._last_change = time.monotonic()
-            with idx._sync_lock:
-                try:
-                    writing.sync(d, timeout=0.5, rebuild_damaged=True, merge=False)
-                except IndexBusy:
-                    pass  # another process is writing: its commit is picked up below
-        elif time.monotonic() - self._last_change > IDLE_MERGE_SECONDS:
-            gen = idx._gen
-            if gen is not None and len(gen.leaves) > MERGE_SEGMENTS:
-                with idx._sync_lock:
-                    try:
-                        writing.merge(d, timeout=0.5)
-                    except (IndexBusy, IndexerError):
-                        pass
+        running = self._child is not None and self._child.poll() is None
+        if not running:
+            self._child = None
+            revision = idx.archive_revision()
+            state = writing.State.read(writing.index_dir(d))
+            stale = state.revision != revision or state.fingerprint != writing.fingerprint()
+            if stale or writing.damaged_files(d):
+                self._last_change = time.monotonic()
+                self._child = _spawn(d)
+            elif time.monotonic() - self._last_change > IDLE_MERGE_SECONDS:
+                gen = idx._gen
+                if gen is not None and len(gen.leaves) > MERGE_SEGMENTS:
+                    self._last_change = time.monotonic()
+                    self._child = _spawn(d, "--merge")
         return self._switch()
 
     def _switch(self) -> bool:
@@ -109,3 +124,54 @@ def _rewarm(gen, key) -> None:
         gen.term(fieldname, what)
     elif kind == "l":
         gen.literal(fieldname, list(what))
+
+
+def _spawn(data_dir: Path, *args: str) -> subprocess.Popen[bytes]:
+    """``python -m indexer.refresher DATA_DIR ARGS``; its output goes to
+    ``DATA_DIR/index.refresher.log``."""
+    paths = [str(REPO), os.environ.get("PYTHONPATH", "")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
+    with (Path(data_dir) / "index.refresher.log").open("ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "indexer.refresher", str(data_dir), *args],
+            cwd=REPO,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def sync_in_batches(data_dir: Path, batch: int = BATCH) -> int:
+    """Sync (repairing damage) one batch after another until the index is current.
+    Returns the number of commits; another process writing makes it stop quietly."""
+    commits = 0
+    while True:
+        try:
+            report = writing.sync(
+                data_dir, timeout=2.0, rebuild_damaged=True, merge=False, batch=batch
+            )
+        except IndexBusy:
+            return commits
+        if report.mode == "none":
+            return commits
+        commits += 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m indexer.refresher")
+    ap.add_argument("data_dir", type=Path)
+    ap.add_argument("--merge", action="store_true", help="merge small segments")
+    args = ap.parse_args(argv)
+    if args.merge:
+        try:
+            writing.merge(args.data_dir, timeout=2.0)
+        except IndexBusy:
+            pass
+        return 0
+    sync_in_batches(args.data_dir)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

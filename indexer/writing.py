@@ -267,6 +267,7 @@ def sync(
     rebuild_damaged: bool = True,
     merge: bool = True,
     verify: bool = False,
+    batch: int | None = None,
 ) -> SyncReport:
     """Bring the index up to the archive's revision (or rebuild when its shape changed).
 
@@ -274,7 +275,9 @@ def sync(
     reads the document list as ``check`` does) are rebuilt from the archive, or with
     ``rebuild_damaged=False`` (a server answering requests) reported as IndexDamaged naming
     the command. ``merge=False`` leaves small segments for a later ``merge`` (the
-    background refresher merges only when the archive is quiet)."""
+    background refresher merges only when the archive is quiet). ``batch`` applies the
+    changes of at most that many notices (the oldest) and records the revision reached,
+    so a long ingest becomes searchable step by step."""
     t0 = time.perf_counter()
     data_dir = Path(data_dir)
     d = index_dir(data_dir)
@@ -301,7 +304,7 @@ def sync(
             raise damaged(data_dir, exc) from exc
         return build(data_dir, timeout=timeout)  # damaged files: rebuild from the archive
     try:
-        return _apply_changes(data_dir, ix, timeout, t0, merge)
+        return _apply_changes(data_dir, ix, timeout, t0, merge, batch)
     except Exception as exc:
         if not is_damage(exc):
             raise
@@ -310,7 +313,9 @@ def sync(
         return build(data_dir, timeout=timeout)
 
 
-def _apply_changes(data_dir: Path, ix: Any, timeout: float, t0: float, merge: bool) -> SyncReport:
+def _apply_changes(
+    data_dir: Path, ix: Any, timeout: float, t0: float, merge: bool, batch: int | None = None
+) -> SyncReport:
     d = index_dir(data_dir)
     state = State.read(d)
     with Archive(data_dir) as archive:
@@ -325,7 +330,10 @@ def _apply_changes(data_dir: Path, ix: Any, timeout: float, t0: float, merge: bo
             changed: dict[str, str] = {}
             if state.revision > revision:
                 state.revision = -1  # archive replaced: reconcile everything below
-            for _, nid, op in archive.changes_since(max(state.revision, 0)):
+            for rev, nid, op in archive.changes_since(max(state.revision, 0)):
+                if batch and state.revision >= 0 and nid not in changed and len(changed) >= batch:
+                    revision = rev - 1  # the rest in the next batch
+                    break
                 changed[nid] = op
             if state.revision < 0:
                 changed = dict.fromkeys(archive.notice_ids(), "add")
