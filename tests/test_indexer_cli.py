@@ -183,3 +183,26 @@ def test_sync_repairs_a_truncated_segment_file(tmp_path, suffix):
     assert "公务接待不规范" in found.stdout
     again = run(d, "-m", "indexer", "sync", "--data", str(d), check=True)
     assert "索引已是最新" in again.stdout
+
+
+def test_a_batched_sync_makes_an_ingest_searchable_step_by_step(tmp_path):
+    from indexer.refresher import sync_in_batches
+    from indexer.writing import indexed_notice_ids, open_or_create
+
+    def indexed() -> int:
+        with open_or_create(d).searcher() as s:
+            return len(indexed_notice_ids(s))
+
+    d = tmp_path / "data"
+    seeds = sorted((REPO / "seeds").glob("*.txt"))
+    notices = sorted((REPO / "tests" / "data" / "notices").glob("s*.txt"))[:3]
+    run(d, "-m", "archive", "ingest", "--data", str(d), *map(str, seeds), check=True)
+    assert sync(d).mode == "build"
+    run(d, "-m", "archive", "ingest", "--data", str(d), *map(str, notices), check=True)
+    first = sync(d, merge=False, batch=1)
+    assert first.mode == "sync" and len(first.added) == 1
+    assert State.read(index_dir(d)).revision == first.revision < 2 + len(notices)
+    assert indexed() == 3
+    assert sync_in_batches(d, batch=1) == len(notices) - 1
+    assert indexed() == 2 + len(notices)
+    assert run(d, "-m", "indexer", "check", "--data", str(d)).returncode == 0
