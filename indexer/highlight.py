@@ -79,21 +79,22 @@ def highlight(text: str, terms: Sequence[str]) -> str:
     return mark(text, match_spans(text, terms))
 
 
-def snippet(
+def excerpt(
     text: str,
     terms: Sequence[str],
     size: int = SNIPPET_CHARS,
     spans: Sequence[tuple[int, int]] | None = None,
-) -> str:
-    """A window of about ``size`` characters around the densest cluster of matches
-    (``spans``: the matches in ``text.strip()`` when the caller has them)."""
+) -> tuple[str, list[tuple[int, int]]]:
+    """A plain-text window of about ``size`` characters around the densest cluster of
+    matches, with the matches' (start, end) offsets in it (``spans``: the matches in
+    ``text.strip()`` when the caller has them). The web layer alone turns them into marks."""
     text = text.strip()
     if spans is None:
         spans = match_spans(text, terms)
     if len(text) <= size:
-        return mark(text, spans)
+        return text, list(spans)
     if not spans:
-        return escape(text[:size]) + "…"
+        return text[:size] + "…", []
     # The window start that covers the most matches.
     best_start, best_count = spans[0][0], 0
     j = 0
@@ -111,4 +112,17 @@ def snippet(
     hi = min(len(text), lo + size)
     prefix = "…" if lo > 0 else ""
     suffix = "…" if hi < len(text) else ""
-    return prefix + mark(text, spans, lo, hi).replace("\n", " ") + suffix
+    shift = len(prefix) - lo
+    inside = [(max(a, lo) + shift, min(b, hi) + shift) for a, b in spans if b > lo and a < hi]
+    return prefix + text[lo:hi].replace("\n", " ") + suffix, inside
+
+
+def snippet(
+    text: str,
+    terms: Sequence[str],
+    size: int = SNIPPET_CHARS,
+    spans: Sequence[tuple[int, int]] | None = None,
+) -> str:
+    """The excerpt as HTML: escaped, with every match in <mark>."""
+    plain, inside = excerpt(text, terms, size, spans)
+    return mark(plain, inside)

@@ -18,7 +18,7 @@ from whoosh import query as wq
 from indexer import taxonomy
 from indexer.compiling import Compiled, Expansion, compile_query, filter_query
 from indexer.generation import Generation
-from indexer.highlight import LiteralText, snippet
+from indexer.highlight import LiteralText, excerpt, mark
 from indexer.querying import parse
 from indexer.ranking import MAX_SECONDS, Evaluator, Scored, check_budget
 
@@ -50,6 +50,10 @@ class Hit:
     status: str = ""
     measures: list[str] = field(default_factory=list)
     expansions: list[str] = field(default_factory=list)  # thesaurus alternatives found here
+    # The snippet as plain text and the [start, end) offsets of the matches in it: the
+    # marks without HTML (``snippet`` is the same window, escaped and marked).
+    excerpt: str = ""
+    highlights: list[list[int]] = field(default_factory=list)
 
 
 @dataclass
@@ -190,6 +194,7 @@ def make_hit(f: dict[str, Any], score: float, terms: list[str], expansions: list
     text = f.get("text", "")
     lit = LiteralText(text.strip())
     found = [e.alternative for e in expansions if lit.contains(e.alternative)]
+    plain, spans = excerpt(text, terms, spans=lit.spans(terms))
     types = [t for t in (f.get("types") or "").split(",") if t]
     return Hit(
         id=f["id"],
@@ -198,7 +203,7 @@ def make_hit(f: dict[str, Any], score: float, terms: list[str], expansions: list
         organisation=f.get("organisation", ""),
         title=f.get("title", ""),
         notice_title=f.get("notice_title", ""),
-        snippet=snippet(text, terms, spans=lit.spans(terms)),
+        snippet=mark(plain, spans),
         score=round(abs(float(score or 0.0)), 4),
         types=types,
         type_labels=[taxonomy.label(t) for t in types],
@@ -213,4 +218,6 @@ def make_hit(f: dict[str, Any], score: float, terms: list[str], expansions: list
         status=f.get("status", ""),
         measures=list(f.get("measures") or []),
         expansions=found,
+        excerpt=plain,
+        highlights=[[a, b] for a, b in spans],
     )

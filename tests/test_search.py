@@ -195,6 +195,10 @@ def test_highlight_is_escaped(index):
     assert "<script>" not in snip and "&lt;script&gt;" in snip
     assert "<img" not in snip
     assert "<mark>网站管理</mark>" in snip
+    # The same window as plain text, with the marks as offsets (no HTML to undo).
+    hit = r.hits[0]
+    assert "<script>" in hit.excerpt and "&lt;" not in hit.excerpt
+    assert [hit.excerpt[a:b] for a, b in hit.highlights] == ["网站管理"]
 
 
 @pytest.mark.parametrize(
@@ -355,3 +359,6 @@ def test_a_filter_matching_nothing_exports_and_finds_nothing(corpus_dir, params)
     assert len(rows) == 1, rows[:3]  # the header only
     api = client.get("/api/search", query_string=params).get_json()
     assert api["total"] == 0 and api["hits"] == []
+    found = client.get("/api/search", query_string=unfiltered).get_json()["hits"]
+    assert found and all({"snippet", "excerpt", "highlights"} <= set(h) for h in found)
+    assert all(h["excerpt"][a:b] for h in found for a, b in h["highlights"])
