@@ -123,6 +123,20 @@ class Generation:
         self._df: dict[tuple[str, str], int] = {}
         self.ix: Any = None  # the Whoosh index and folder id it was opened from
         self.folder: Any = None
+        self.pid = os.getpid()  # a forked worker must not read through these files
+
+    def rebind(self, searcher: Any) -> Generation:
+        """The same generation read through ``searcher`` (a forked worker's own files: a
+        file inherited across fork shares its read offset with the parent). The decoded
+        arrays are reused when ``searcher`` sees the same documents, so workers keep
+        sharing the pages decoded before the fork."""
+        new = Generation(searcher, self.segments, self.cache.max_bytes)
+        new.ix, new.folder = self.ix, self.folder
+        if new.segment_ids() == self.segment_ids() and np.array_equal(new.live, self.live):
+            new.cache = self.cache
+            new._lengths, new._kinds, new._df = self._lengths, self._kinds, self._df
+            new._facets, new._date_rank = self._facets, self._date_rank
+        return new
 
     def segment_ids(self) -> set[str]:
         return {r.segment().segment_id() for r, _ in self.leaves if r.segment() is not None}

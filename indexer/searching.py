@@ -166,6 +166,8 @@ class NoticeIndex:
 
     def generation(self) -> Generation:
         """The current generation (callers hold the read lock)."""
+        if self._gen is not None and self._gen.pid != os.getpid():
+            self._after_fork()
         if not self.background:
             self.refresh()
         else:
@@ -174,6 +176,18 @@ class NoticeIndex:
             self.start_refresher()  # the first search's (after a fork: the worker's own)
         assert self._gen is not None
         return self._gen
+
+    def _after_fork(self) -> None:
+        """In a forked worker: the same index through files of its own (an inherited file
+        shares its read offset with the parent), keeping the arrays decoded before."""
+        self._sync_lock = threading.Lock()  # a lock is not shared with the parent anyway
+        self._refresher = None
+        old = self._gen
+        ix = open_or_create(self.data_dir)
+        self._ix = ix
+        self._gen = old.rebind(ix.searcher(weighting=weighting()))
+        self._gen.ix = ix
+        old.searcher.close()  # this process's copies of the inherited files
 
     def start_refresher(self) -> None:
         """Apply the change log in a background thread from now on (idempotent; a forked

@@ -218,3 +218,46 @@ def test_warm_decodes_columns_and_frequent_words(data):
     finally:
         idx.close()
         searching._open.pop(Path(data).resolve(), None)
+
+
+def test_a_forked_worker_reads_through_its_own_files_and_keeps_the_arrays(data):
+    """Workers forked after ``warm`` share the decoded arrays, not the open index files
+    (an inherited file shares its read offset with the parent)."""
+    import json
+    import os
+
+    from indexer import searching
+
+    warm(data, seconds=10.0, terms=5)
+    idx = searching.open_index(data)
+    try:
+        parent = idx._gen
+        expected = [(r.total, [h.id for h in r.hits]) for r in map(idx.search, ["整改", "公车"])]
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the worker
+            code = 1
+            try:
+                os.close(read)
+                got = [(r.total, [h.id for h in r.hits]) for r in map(idx.search, ["整改", "公车"])]
+                gen = idx._gen
+                report = {
+                    "got": got,
+                    "own_searcher": gen.searcher is not parent.searcher,
+                    "shared_arrays": gen._facets is parent._facets and gen.cache is parent.cache,
+                }
+                os.write(write, json.dumps(report).encode())
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write)
+        with os.fdopen(read, "rb") as f:
+            report = json.loads(f.read() or b"{}")
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert [tuple(x) for x in report["got"]] == [tuple(x) for x in expected]
+        assert report["own_searcher"] and report["shared_arrays"]
+        assert idx._gen is parent and idx.search("公务接待").total > 0  # the parent unharmed
+    finally:
+        idx.close()
+        searching._open.pop(Path(data).resolve(), None)
