@@ -19,9 +19,11 @@ from typing import Any
 import numpy as np
 
 from indexer import postings
+from indexer.highlight import LiteralText
 from indexer.schema import FACETS
 
 MULTI = ("types", "inspection_kind")  # comma-separated keyword fields: several values each
+DOC_CACHE = 2048  # stored fields and literal streams of recent hits (≈ 8 KB each)
 DEFAULT_CACHE_MB = 96  # decoded postings per process; NOTICES_POSTINGS_CACHE_MB sets it
 
 
@@ -121,6 +123,7 @@ class Generation:
         self._facets: dict[str, tuple[list[Any], np.ndarray, np.ndarray | None]] | None = None
         self._date_rank: np.ndarray | None = None
         self._df: dict[tuple[str, str], int] = {}
+        self._docs: OrderedDict[int, tuple[dict[str, Any], Any]] = OrderedDict()
         self.ix: Any = None  # the Whoosh index and folder id it was opened from
         self.folder: Any = None
         self.pid = os.getpid()  # a forked worker must not read through these files
@@ -250,6 +253,20 @@ class Generation:
                 found &= self.live
                 self._kinds[kind] = found
             return found
+
+    def document(self, docnum: int) -> tuple[dict[str, Any], LiteralText]:
+        """A document's stored fields and the literal stream of its text, read once
+        (a small LRU: the hits of popular queries repeat)."""
+        found = self._docs.get(docnum)
+        if found is None:
+            fields = self.searcher.stored_fields(docnum)
+            found = (fields, LiteralText(fields.get("text", "").strip()))
+            self._docs[docnum] = found
+            while len(self._docs) > DOC_CACHE:
+                self._docs.popitem(last=False)
+        else:
+            self._docs.move_to_end(docnum)
+        return found
 
     # -- columns -------------------------------------------------------------------------
 

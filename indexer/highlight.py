@@ -8,7 +8,9 @@ The whole text is scanned (no size cut-off) and everything is HTML-escaped, with
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
+from functools import lru_cache
 from html import escape
 
 from indexer.analysis import literal_chars
@@ -16,17 +18,25 @@ from indexer.analysis import literal_chars
 SNIPPET_CHARS = 160
 
 
+@lru_cache(maxsize=4096)
+def needle(term: str) -> str:
+    """What a term looks for in a literal stream."""
+    return "".join(c for c, _ in literal_chars(term))
+
+
 class LiteralText:
     """A text's literal stream, computed once for every term looked up in it."""
+
+    __slots__ = ("joined", "offsets")
 
     def __init__(self, text: str) -> None:
         stream = literal_chars(text)
         self.joined = "".join(c for c, _ in stream)
-        self.offsets = [i for _, i in stream]
+        self.offsets = array("I", [i for _, i in stream])
 
     def contains(self, term: str) -> bool:
-        needle = "".join(c for c, _ in literal_chars(term))
-        return bool(needle) and needle in self.joined
+        n = needle(term)
+        return bool(n) and n in self.joined
 
     def spans(self, terms: Sequence[str]) -> list[tuple[int, int]]:
         """Merged (start, end) spans where any of ``terms`` occurs literally."""
@@ -35,14 +45,14 @@ class LiteralText:
         joined, offsets = self.joined, self.offsets
         spans: list[tuple[int, int]] = []
         for term in terms:
-            needle = "".join(c for c, _ in literal_chars(term))
-            if not needle:
+            n = needle(term)
+            if not n:
                 continue
-            start = joined.find(needle)
+            start = joined.find(n)
             while start >= 0:
-                end = start + len(needle) - 1
+                end = start + len(n) - 1
                 spans.append((offsets[start], offsets[end] + 1))
-                start = joined.find(needle, start + 1)
+                start = joined.find(n, start + 1)
         spans.sort()
         merged: list[tuple[int, int]] = []
         for a, b in spans:

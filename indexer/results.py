@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -83,6 +84,12 @@ class _Matches:
     scores: np.ndarray | None  # None when browsing
 
 
+@lru_cache(maxsize=512)
+def _compiled(query: str) -> Compiled:
+    """The compiled query of a text (shared: nothing downstream changes it)."""
+    return compile_query(parse(query))
+
+
 def _filter_queries(gen: Generation, filters: dict[str, str] | None, messages: list[str]):
     """Filters given as parameters (facet links): an organisation is matched exactly when
     it is a known unit, so 某镇 does not also select 某镇某村."""
@@ -103,7 +110,7 @@ def _filter_queries(gen: Generation, filters: dict[str, str] | None, messages: l
 def _matches(
     gen: Generation, query: str, kind: str, filters: dict[str, str] | None, t0: float
 ) -> _Matches:
-    compiled = compile_query(parse(query or ""))
+    compiled = _compiled(query or "")
     messages = list(compiled.messages)
     if compiled.query is None and (query or "").strip() and not compiled.messages:
         if not any(c.isalnum() for c in query):
@@ -152,7 +159,10 @@ def run_search(
     expansions = []
     for e in m.compiled.expansions:
         used = sum(1 for h in hits if e.alternative in h.expansions)
-        expansions.append({**asdict(e), "hits_on_page": used})
+        expansions.append(
+            {"term": e.term, "alternative": e.alternative, "relation": e.relation}
+            | {"hits_on_page": used}
+        )
     return SearchResult(
         query=query or "",
         kind=kind,
@@ -180,19 +190,23 @@ def run_export(
 
 
 def _hits(gen: Generation, m: _Matches, pos: np.ndarray) -> list[Hit]:
-    s = gen.searcher
     out = []
     for p in pos.tolist():
         score = 0.0 if m.scores is None else float(m.scores[p])
-        out.append(
-            make_hit(s.stored_fields(int(m.ids[p])), score, m.compiled.terms, m.compiled.expansions)
-        )
+        fields, lit = gen.document(int(m.ids[p]))
+        out.append(make_hit(fields, score, m.compiled.terms, m.compiled.expansions, lit))
     return out
 
 
-def make_hit(f: dict[str, Any], score: float, terms: list[str], expansions: list[Expansion]) -> Hit:
+def make_hit(
+    f: dict[str, Any],
+    score: float,
+    terms: list[str],
+    expansions: list[Expansion],
+    lit: LiteralText | None = None,
+) -> Hit:
     text = f.get("text", "")
-    lit = LiteralText(text.strip())
+    lit = LiteralText(text.strip()) if lit is None else lit
     found = [e.alternative for e in expansions if lit.contains(e.alternative)]
     plain, spans = excerpt(text, terms, spans=lit.spans(terms))
     types = [t for t in (f.get("types") or "").split(",") if t]
