@@ -2,10 +2,11 @@
 
 Before, a search that noticed a new archive revision synced the index itself, holding the
 lock every other search waited on (a 300-notice ingest froze the server for tens of
-seconds). The refresher thread polls the archive revision; when it moved (or index files are
-damaged) it starts a sync in a child process (``python -m indexer.refresher DATA_DIR``: its
-own interpreter, so analysing notices takes no time from searches), which commits
-``BATCH`` notices at a time without merging segments. Meanwhile the thread opens each
+seconds). The refresher thread polls the archive revision; when it moved by a few revisions
+(a notice ingested) it syncs them itself, without merging segments; when it moved more, or
+index files are damaged, it starts a sync in a child process (``python -m indexer.refresher
+DATA_DIR``: its own interpreter, so analysing notices takes no time from searches), which
+commits ``BATCH`` notices at a time without merging segments. Meanwhile the thread opens each
 committed generation beside the current one (decoding its columns and the current
 generation's hot terms) and switches to it in one step. Small segments are merged, also in
 a child, only when the archive has been quiet for ``IDLE_MERGE_SECONDS``.
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from indexer import writing
-from indexer.errors import IndexBusy
+from indexer.errors import IndexBusy, IndexDamaged
 
 if TYPE_CHECKING:
     from indexer.searching import NoticeIndex
@@ -35,6 +36,7 @@ IDLE_MERGE_SECONDS = 30.0  # quiet time before small segments are merged
 MERGE_SEGMENTS = 4  # … and only when there are more segments than this
 HOT_KEYS = 200  # cached postings carried over to the next generation
 BATCH = 25  # notices per commit of a background sync
+INLINE_CHANGES = 3  # archive revisions synced in the refresher thread (more: a child)
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -88,15 +90,36 @@ class Refresher:
             revision = idx.archive_revision()
             state = writing.State.read(writing.index_dir(d))
             stale = state.revision != revision or state.fingerprint != writing.fingerprint()
-            if stale or writing.damaged_files(d):
+            damaged = bool(writing.damaged_files(d))
+            if stale or damaged:
                 self._last_change = time.monotonic()
-                self._child = _spawn(d)
+                few = not damaged and state.fingerprint == writing.fingerprint()
+                if few and 0 <= revision - state.revision <= INLINE_CHANGES:
+                    self._sync_here()
+                else:
+                    self._child = _spawn(d)
             elif time.monotonic() - self._last_change > IDLE_MERGE_SECONDS:
                 gen = idx._gen
                 if gen is not None and len(gen.leaves) > MERGE_SEGMENTS:
                     self._last_change = time.monotonic()
                     self._child = _spawn(d, "--merge")
         return self._switch()
+
+    def _sync_here(self) -> None:
+        """A few changes (one notice ingested): sync in this thread, which is quicker than
+        starting a child interpreter; damage found meanwhile goes to a child next round."""
+        idx = self.index
+        with idx._sync_lock:
+            try:
+                writing.sync(
+                    idx.data_dir,
+                    timeout=0.5,
+                    rebuild_damaged=False,
+                    merge=False,
+                    batch=INLINE_CHANGES,
+                )
+            except (IndexBusy, IndexDamaged):
+                pass  # another writer, or damage: the next round decides again
 
     def _switch(self) -> bool:
         idx = self.index
