@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 IDLE_MERGE_SECONDS = 30.0  # quiet time before small segments are merged
 MERGE_SEGMENTS = 4  # … and only when there are more segments than this
-HOT_KEYS = 200  # cached postings carried over to the next generation
+HOT_KEYS = 50  # cached postings carried over to the next generation (none mid-bulk)
 BATCH = 25  # notices per commit of a background sync
 INLINE_CHANGES = 3  # archive revisions synced in the refresher thread (more: a child)
 REPO = Path(__file__).resolve().parents[1]
@@ -129,7 +129,10 @@ class Refresher:
             return False
         new.warm_columns()
         old = idx._gen
-        if old is not None:
+        # While a child sync runs another generation follows within seconds: decoding hot
+        # postings for each would take the CPU the child and the searches need.
+        busy = self._child is not None and self._child.poll() is None
+        if old is not None and not busy:
             for key in old.cache.keys()[:HOT_KEYS]:
                 if self._stop.is_set():
                     break
