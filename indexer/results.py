@@ -28,8 +28,19 @@ MAX_PAGE = 1000
 FILTER_NAMES = ("org", "region", "year", "type", "inspector", "inspection")
 
 
+@dataclass(frozen=True)
+class TypeRef:
+    """A problem type as shown: its code and Chinese label."""
+
+    code: str
+    label: str
+
+
 @dataclass
-class Hit:
+class ProblemHit:
+    """One search hit (a problem, or a notice with ``kind="notice"``): typed fields, the
+    snippet both as escaped HTML and as plain text with highlight offsets."""
+
     id: str
     kind: str
     notice_id: str
@@ -38,8 +49,7 @@ class Hit:
     notice_title: str
     snippet: str
     score: float
-    types: list[str]
-    type_labels: list[str]
+    types: list[TypeRef]
     n: int | None = None
     number: str = ""
     province: str | None = None
@@ -57,6 +67,9 @@ class Hit:
     highlights: list[list[int]] = field(default_factory=list)
 
 
+Hit = ProblemHit  # the name callers used before
+
+
 @dataclass
 class SearchResult:
     query: str
@@ -64,7 +77,7 @@ class SearchResult:
     total: int
     page: int
     per_page: int
-    hits: list[Hit]
+    hits: list[ProblemHit]
     facets: dict[str, list[tuple[Any, int]]]
     expansions: list[dict[str, str]]
     messages: list[str]
@@ -72,7 +85,22 @@ class SearchResult:
     cached: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The command line's JSON: a hit's ``types`` as codes with ``type_labels`` beside
+        them, as it always was."""
+        d = asdict(self)
+        d["hits"] = [_flat_types(h) for h in d["hits"]]
+        return d
+
+
+def _flat_types(hit: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in hit.items():
+        if key == "types":
+            out["types"] = [t["code"] for t in value]
+            out["type_labels"] = [t["label"] for t in value]
+        else:
+            out[key] = value
+    return out
 
 
 @dataclass
@@ -179,7 +207,7 @@ def run_search(
 
 def run_export(
     gen: Generation, query: str = "", filters: dict[str, str] | None = None, limit: int = 10_000
-) -> list[Hit]:
+) -> list[ProblemHit]:
     """Every matching problem (up to ``limit``), best first (newest first when browsing)."""
     m = _matches(gen, query, "problem", filters, time.perf_counter())
     if m.browse:
@@ -189,7 +217,7 @@ def run_export(
     return _hits(gen, m, pos)
 
 
-def _hits(gen: Generation, m: _Matches, pos: np.ndarray) -> list[Hit]:
+def _hits(gen: Generation, m: _Matches, pos: np.ndarray) -> list[ProblemHit]:
     out = []
     for p in pos.tolist():
         score = 0.0 if m.scores is None else float(m.scores[p])
@@ -204,13 +232,13 @@ def make_hit(
     terms: list[str],
     expansions: list[Expansion],
     lit: LiteralText | None = None,
-) -> Hit:
+) -> ProblemHit:
     text = f.get("text", "")
     lit = LiteralText(text.strip()) if lit is None else lit
     found = [e.alternative for e in expansions if lit.contains(e.alternative)]
     plain, spans = excerpt(text, terms, spans=lit.spans(terms))
     types = [t for t in (f.get("types") or "").split(",") if t]
-    return Hit(
+    return ProblemHit(
         id=f["id"],
         kind=f["kind"],
         notice_id=f["notice_id"],
@@ -219,8 +247,7 @@ def make_hit(
         notice_title=f.get("notice_title", ""),
         snippet=mark(plain, spans),
         score=round(abs(float(score or 0.0)), 4),
-        types=types,
-        type_labels=[taxonomy.label(t) for t in types],
+        types=[TypeRef(t, taxonomy.label(t)) for t in types],
         n=f.get("n"),
         number=f.get("number", ""),
         province=f.get("province"),

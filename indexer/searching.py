@@ -31,7 +31,9 @@ from indexer.results import (
     MAX_PAGE,
     MAX_PER_PAGE,
     Hit,
+    ProblemHit,
     SearchResult,
+    TypeRef,
     run_export,
     run_search,
 )
@@ -52,7 +54,9 @@ __all__ = [
     "MAX_PER_PAGE",
     "Hit",
     "NoticeIndex",
+    "ProblemHit",
     "SearchResult",
+    "TypeRef",
     "open_index",
     "warm",
 ]
@@ -291,7 +295,7 @@ class NoticeIndex:
 
     def export(
         self, query: str = "", filters: dict[str, str] | None = None, limit: int = 10_000
-    ) -> list[Hit]:
+    ) -> list[ProblemHit]:
         """Every matching problem (up to ``limit``), best first, for CSV export."""
         with self._read_lock, _damage_as_error(self.data_dir):
             return run_export(self.generation(), query, filters, limit)

@@ -362,3 +362,18 @@ def test_a_filter_matching_nothing_exports_and_finds_nothing(corpus_dir, params)
     found = client.get("/api/search", query_string=unfiltered).get_json()["hits"]
     assert found and all({"snippet", "excerpt", "highlights"} <= set(h) for h in found)
     assert all(h["excerpt"][a:b] for h in found for a, b in h["highlights"])
+
+
+def test_hits_are_typed_records_and_the_cli_json_keeps_its_shape(index):
+    from indexer import taxonomy
+    from indexer.results import ProblemHit, TypeRef
+
+    r = index.search("公务接待", per_page=50)
+    typed = [h for h in r.hits if h.types]
+    assert typed and all(isinstance(h, ProblemHit) for h in r.hits)
+    for h in typed:
+        assert all(isinstance(t, TypeRef) and t.label == taxonomy.label(t.code) for t in h.types)
+        assert all(t.label != t.code for t in h.types)  # every code has a Chinese label
+    flat = r.to_dict()["hits"]
+    assert [h["types"] for h in flat] == [[t.code for t in h.types] for h in r.hits]
+    assert [h["type_labels"] for h in flat] == [[t.label for t in h.types] for h in r.hits]
