@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -26,17 +25,6 @@ class _Group(ErrorGroup):
 
 def _echo_json(obj: Any) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
-
-
-def _plain(html: str) -> str:
-    return (
-        re.sub(r"</?mark>", "", html)
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-        .replace("&quot;", '"')
-        .replace("&#x27;", "'")
-    )
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -92,7 +80,7 @@ def sync(data: str | None) -> None:
     """
     from indexer.writing import sync as do_sync
 
-    report = do_sync(data_dir(data))
+    report = do_sync(data_dir(data), verify=True)
     if report.mode == "none":
         click.echo(f"索引已是最新（档案版本 {report.revision}）")
     elif report.mode == "build":
@@ -137,7 +125,7 @@ def search(query: str, kind: str, limit: int, as_json: bool, data: str | None) -
         else:
             label += f"  {h.title}"
         click.echo(label)
-        click.echo(f"    {_plain(h.snippet)}")
+        click.echo(f"    {h.excerpt}")
 
 
 @main.command()

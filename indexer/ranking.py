@@ -1,217 +1,249 @@
-"""Exact scores of every match of a compiled query, computed term at a time.
+"""Exact scores of every match of a compiled query, vectorised over a generation's arrays.
 
-Whoosh scores document at a time through a tree of matchers: several Python calls per
-posting per tree level, ≈ 12 µs per hit at 10 k notices, and a search must score every hit
-(the total and the facets need them all; Whoosh's block-quality pruning lost top results
-in our measurements). Here each term's posting list is read block by block into a dict of
-scores and the boolean structure is applied to whole dicts, with the same BM25F formula,
-statistics and field lengths as Whoosh. Query parts this module does not know are scored
-by Whoosh's own matchers, so any query gives Whoosh's scores.
+Whoosh scores document at a time through a tree of matchers (several Python calls per
+posting per level), and a search must score every match: the total and the facets need them
+all. Here each query term's postings come decoded from the generation's cache and the
+boolean structure is applied to whole arrays, with the same BM25F formula, statistics and
+field lengths as Whoosh (``tests/test_ranking.py`` pins the scores against Whoosh's own).
+Query parts this module does not know are scored by Whoosh's own matchers.
+
+Every query first gets a cost: the postings it would read and its number of terms. A query
+over the budget is refused with ``QueryTooCostly`` before any posting is read, and one that
+runs past the time budget is stopped between two parts.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator, Sequence
+import math
+import time
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-from whoosh.matching.wrappers import FilterMatcher
-from whoosh.scoring import BM25F, MultiWeighting
-from whoosh.util.numeric import byte_to_length
 
+from indexer.errors import QueryTooCostly
+from indexer.generation import Generation, SegmentArrays
 from indexer.literal import Literal
+from indexer.postings import bm25_params, idf
 
-_LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
-
-
-def posting_blocks(m: Any) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
-    """A posting list block by block, as (ids, weights) arrays.
-
-    The block arrays are Whoosh's own (the W3 codec of whoosh-reloaded 2.7.5, pinned);
-    other matchers are read one posting at a time.
-    """
-    if not all(hasattr(m, a) for a in ("_read_ids", "_read_weights", "_next_block", "_ids")):
-        while m.is_active():
-            yield (m.id(),), (m.weight(),)
-            m.next()
-        return
-    while m.is_active():
-        m._read_ids()
-        m._read_weights()
-        yield m._ids, m._weights
-        m._next_block()
+# Budgets. Postings are counted per distinct term as its document frequency (a posting
+# list is read whole), relative to the index size so that the limit means the same work at
+# any size: the ordinary queries of the bench mix and tests/data/queries.json read at most
+# 1.6 × the documents at 1 k notices (tests/test_querying.py pins that they pass).
+MAX_POSTINGS_PER_DOC = 8  # postings read ≤ this × documents in the index
+MIN_POSTINGS = 2_000  # … but a tiny index may always read this many
+MAX_TERMS = 150  # distinct terms, thesaurus alternatives included (a prefix counts once)
+MAX_NEGATED = 30  # distinct terms under a negation (each is read whole to exclude)
+MAX_SECONDS = 5.0  # wall time for scoring one query
 
 
-class Ranker:
-    """Scores queries on one index; keeps each segment's field lengths (segments never
-    change once written). Safe to share between threads."""
+@dataclass
+class Scored:
+    """Matching documents (global numbers, ascending) and their scores."""
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._per_segment: dict[tuple[str, str], list[float]] = {}
+    ids: np.ndarray
+    scores: np.ndarray
 
-    def forget_except(self, segment_ids: set[str]) -> None:
-        with self._lock:
-            for key in [k for k in self._per_segment if k[0] not in segment_ids]:
-                del self._per_segment[key]
-
-    def lengths(self, reader: Any, fieldname: str) -> list[float]:
-        """Every document's length of ``fieldname`` as Whoosh's scorer sees it (one byte
-        per document, decoded; 1 when missing)."""
-        key = (reader.segment().segment_id(), fieldname)
-        with self._lock:
-            found = self._per_segment.get(key)
-        if found is None:
-            found = _read_lengths(reader, fieldname)
-            with self._lock:
-                self._per_segment[key] = found
-        return found
-
-    def column(self, searcher: Any, fieldname: str) -> list[Any]:
-        """A sortable field's value for every document, by global number ("" when absent).
-
-        Kept per segment, joined per call (≈ 1 ms at 10 k notices)."""
-        out: list[Any] = []
-        for sub, _offset in searcher.leaf_searchers():
-            reader = sub.reader()
-            seg = reader.segment()
-            key = (seg.segment_id() if seg is not None else "", f"column:{fieldname}")
-            with self._lock:
-                found = self._per_segment.get(key)
-            if found is None:
-                n = reader.doc_count_all()
-                found = (
-                    list(reader.column_reader(fieldname))
-                    if n and reader.has_column(fieldname)
-                    else [""] * n
-                )
-                with self._lock:
-                    self._per_segment[key] = found
-            out.extend(found)
-        return out
-
-    def scores(self, searcher: Any, q: wq.Query) -> dict[int, float]:
-        """Every matching document (global number) with its score."""
-        out: dict[int, float] = {}
-        for sub, offset in searcher.leaf_searchers():
-            found = _Leaf(self, searcher, sub).run(q)
-            if offset:
-                out.update((d + offset, v) for d, v in found.items())
-            else:
-                out.update(found)
-        return out
+    def __len__(self) -> int:
+        return len(self.ids)
 
 
-def _read_lengths(reader: Any, fieldname: str) -> list[float]:
-    perdoc = getattr(reader, "_perdoc", None)
-    column = None
-    if perdoc is not None and hasattr(perdoc, "_cached_reader"):
-        column = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
-    if column is None:
-        return [reader.doc_field_length(d, fieldname, 1) for d in range(reader.doc_count_all())]
-    return [_LENGTH_OF_BYTE[b] if b else 1 for b in column]
+@dataclass
+class Cost:
+    postings: int = 0
+    terms: int = 0
+    negated: int = 0
 
 
-def bm25_params(searcher: Any, fieldname: str) -> tuple[float, float] | None:
-    """(B, K1) when the searcher scores ``fieldname`` with BM25F, else None (Whoosh scores
-    an unscorable field, e.g. an ID, by the posting weight alone)."""
-    if fieldname not in searcher.schema or not searcher.schema[fieldname].scorable:
-        return None
-    w = searcher.weighting
-    if isinstance(w, MultiWeighting):
-        w = w.weightings.get(fieldname, w.default)
-    if type(w) is not BM25F:
-        return None
-    return w._field_B.get(fieldname, w.B), w.K1
+_EMPTY = Scored(np.zeros(0, np.int32), np.zeros(0, np.float64))
 
 
-class _Leaf:
-    def __init__(self, ranker: Ranker, top: Any, sub: Any) -> None:
-        self.ranker = ranker
-        self.top = top
-        self.sub = sub
-        self.reader = sub.reader()
+def estimate(gen: Generation, q: Any) -> Cost:
+    """What scoring ``q`` reads: distinct terms and the sum of their document frequencies."""
+    seen: set[tuple[str, str]] = set()
+    cost = Cost()
 
-    def run(self, q: wq.Query) -> dict[int, float]:
-        found = self.eval(q)
-        if self.reader.has_deletions() and found:
-            for d in self.reader.deleted_docs_set:
-                found.pop(d, None)
-        return found
+    def term(fieldname: str, text: str) -> None:
+        if (fieldname, text) not in seen:
+            seen.add((fieldname, text))
+            cost.postings += gen.df(fieldname, text)
+            cost.terms += 1
 
-    def eval(self, q: wq.Query) -> dict[int, float]:
+    def walk(node: Any, negated: bool = False) -> None:
+        if negated:
+            before = cost.terms
+            walk(node)
+            cost.negated += cost.terms - before
+            return
+        if isinstance(node, wq.AndNot):
+            walk(node.a)
+            walk(node.b, negated=True)
+        elif isinstance(node, wq.Not):
+            walk(node.query, negated=True)
+        elif isinstance(node, Literal):
+            for g in node.grams:
+                term(node.fieldname, g)
+        elif isinstance(node, wq.Term | wq.Phrase):
+            words = [node.text] if isinstance(node, wq.Term) else node.words
+            for w in words:
+                if isinstance(w, str):
+                    term(node.fieldname, w)
+        elif type(node) is wq.Prefix:
+            cost.terms += 1
+            for t in gen.prefix_terms(node.fieldname, node.text):
+                if (node.fieldname, t) not in seen:
+                    seen.add((node.fieldname, t))
+                    cost.postings += gen.df(node.fieldname, t)
+        elif isinstance(node, wq.Every):
+            cost.postings += gen.n
+        elif isinstance(node, wq.CompoundQuery | wq.BinaryQuery | wq.Not):
+            for child in node.children():
+                walk(child)
+        elif node is not wq.NullQuery:
+            cost.terms += 1
+            try:
+                cost.postings += int(node.estimate_size(gen.searcher.reader()))
+            except Exception:  # a part Whoosh cannot size is priced as reading everything
+                cost.postings += gen.n
+
+    walk(q)
+    return cost
+
+
+def check_budget(gen: Generation, q: Any) -> Cost:
+    """Refuse (400) a query that would read more than the budget allows."""
+    cost = estimate(gen, q)
+    limit = max(MIN_POSTINGS, MAX_POSTINGS_PER_DOC * gen.n)
+    if cost.terms > MAX_TERMS:
+        raise QueryTooCostly(
+            f"查询过于复杂：含 {cost.terms} 个检索词（含同义扩展），上限为 {MAX_TERMS}。"
+            "请减少词语或用引号检索整句"
+        )
+    if cost.negated > MAX_NEGATED:
+        raise QueryTooCostly(
+            f"查询的排除条件过多：共 {cost.negated} 个排除的检索词，上限为 {MAX_NEGATED}。"
+            "请减少 -词 或 NOT 条件"
+        )
+    if cost.postings > limit:
+        raise QueryTooCostly(
+            "查询过于宽泛，计算量超出限制：请减少单字词、OR 和排除条件，"
+            "或改用更具体的词语（如用引号检索整个短语）"
+        )
+    return cost
+
+
+class Evaluator:
+    """Scores one query on one generation; ``deadline`` is a ``time.perf_counter`` value."""
+
+    def __init__(self, gen: Generation, deadline: float | None = None) -> None:
+        self.gen = gen
+        self.deadline = deadline
+
+    def run(self, q: Any) -> Scored:
+        return self.eval(q)
+
+    def _tick(self) -> None:
+        if self.deadline is not None and time.perf_counter() > self.deadline:
+            raise QueryTooCostly("查询耗时过长，已停止：请改用更具体的词语，或稍后再试", 503)
+
+    def eval(self, q: Any) -> Scored:
+        self._tick()
+        if isinstance(q, wq.NullQuery.__class__):
+            return _EMPTY
         if isinstance(q, Literal):
-            return q.scored(self.sub, lengths=self.ranker.lengths(self.reader, q.fieldname))
-        if type(q) is wq.Term and bm25_params(self.top, q.fieldname) is not None:
+            return self.literal(q)
+        if type(q) is wq.Term and bm25_params(self.gen.searcher, q.fieldname) is not None:
             return self.term(q)
         if type(q) in (wq.Or, wq.And) and q.boost == 1.0 and q.subqueries:
             parts = [self.eval(c) for c in q.subqueries]
-            return _union(parts) if type(q) is wq.Or else _intersection(parts)
+            return self._union(parts) if type(q) is wq.Or else self._intersection(parts)
         if type(q) is wq.AndMaybe and q.boost == 1.0:
             required = self.eval(q.a)
-            if required:
-                for d, v in self.eval(q.b).items():
-                    if d in required:
-                        required[d] += v
-            return required
+            if not len(required):
+                return required
+            optional = self.eval(q.b)
+            acc = np.zeros(self.gen.n, dtype=np.float64)
+            acc[optional.ids] = optional.scores
+            return Scored(required.ids, required.scores + acc[required.ids])
         if type(q) is wq.AndNot and q.boost == 1.0:
             kept = self.eval(q.a)
-            if kept:
-                for d in self.eval(q.b):
-                    kept.pop(d, None)
-            return kept
-        return self.whoosh(q)
+            if not len(kept):
+                return kept
+            drop = np.zeros(self.gen.n, dtype=bool)
+            drop[self.eval(q.b).ids] = True
+            keep = ~drop[kept.ids]
+            return Scored(kept.ids[keep], kept.scores[keep])
+        ids, scores = self.gen.whoosh(q)
+        return Scored(ids, scores)
 
-    def term(self, q: wq.Term) -> dict[int, float]:
-        reader = self.reader
-        field = reader.schema[q.fieldname]
-        try:
-            btext = field.to_bytes(q.text)
-        except ValueError:
-            return {}
-        if (q.fieldname, btext) not in reader:
-            return {}
-        idf = self.top.idf(q.fieldname, btext)
-        avg = self.top.avg_field_length(q.fieldname) or 1
-        lengths = self.ranker.lengths(reader, q.fieldname)
-        b, k1 = bm25_params(self.top, q.fieldname)
+    def term(self, q: wq.Term) -> Scored:
+        gen = self.gen
+        if gen.df(q.fieldname, q.text) == 0:
+            return _EMPTY
+        ids, weights = gen.term(q.fieldname, q.text)
+        if not len(ids):
+            return _EMPTY
+        b, k1 = bm25_params(gen.searcher, q.fieldname)
+        avg = gen.avg_length(q.fieldname)
         # Whoosh's bm25() with the constants taken out of the loop.
-        top_ = idf * (k1 + 1) * q.boost
+        top = idf(gen.searcher, q.fieldname, q.text) * (k1 + 1) * q.boost
         c1, c2 = k1 * (1 - b), k1 * b / avg
-        m = reader.postings(q.fieldname, btext)
-        m = m.child if isinstance(m, FilterMatcher) else m  # deletions: dropped in run()
-        out: dict[int, float] = {}
-        for ids, weights in posting_blocks(m):
-            for d, w in zip(ids, weights, strict=True):
-                out[d] = top_ * w / (w + c1 + c2 * lengths[d])
-        return out
+        w = weights.astype(np.float64)
+        return Scored(ids, top * w / (w + c1 + c2 * gen.lengths(q.fieldname)[ids]))
 
-    def whoosh(self, q: wq.Query) -> dict[int, float]:
-        """Any other query part, scored by Whoosh's matcher for it."""
-        m = q.matcher(self.sub)
-        out: dict[int, float] = {}
-        while m.is_active():
-            out[m.id()] = m.score()
-            m.next()
-        return out
+    def literal(self, q: Literal) -> Scored:
+        """BM25 as if the whole string were one term: its own document frequency (matching
+        live documents), its number of occurrences and the field length."""
+        gen = self.gen
+        ids, tfs = gen.literal(q.fieldname, q.grams)
+        if not len(ids):
+            return _EMPTY
+        params = bm25_params(gen.searcher, q.fieldname)
+        if params is None:
+            return Scored(ids, np.full(len(ids), q.boost, dtype=np.float64))
+        b, k1 = params
+        idf = math.log(gen.n / (len(ids) + 1)) + 1
+        avg = gen.avg_length(q.fieldname)
+        tf = tfs.astype(np.float64)
+        norm = tf + k1 * ((1 - b) + b * gen.lengths(q.fieldname)[ids] / avg)
+        return Scored(ids, q.boost * idf * tf * (k1 + 1) / norm)
+
+    def _union(self, parts: list[Scored]) -> Scored:
+        parts = [p for p in parts if len(p)]
+        if not parts:
+            return _EMPTY
+        if len(parts) == 1:
+            return parts[0]
+        acc = np.zeros(self.gen.n, dtype=np.float64)
+        seen = np.zeros(self.gen.n, dtype=bool)
+        for p in sorted(parts, key=len, reverse=True):  # the order the sums were pinned in
+            acc[p.ids] += p.scores
+            seen[p.ids] = True
+        ids = np.flatnonzero(seen).astype(np.int32)
+        return Scored(ids, acc[ids])
+
+    def _intersection(self, parts: list[Scored]) -> Scored:
+        if any(not len(p) for p in parts):
+            return _EMPTY
+        if len(parts) == 1:
+            return parts[0]
+        parts = sorted(parts, key=len)
+        acc = np.zeros(self.gen.n, dtype=np.float64)
+        count = np.zeros(self.gen.n, dtype=np.int32)
+        for p in parts:
+            acc[p.ids] += p.scores
+            count[p.ids] += 1
+        ids = parts[0].ids[count[parts[0].ids] == len(parts)]
+        return Scored(ids, acc[ids])
 
 
-def _union(parts: list[dict[int, float]]) -> dict[int, float]:
-    parts = sorted(parts, key=len, reverse=True)
-    out = dict(parts[0])
-    for p in parts[1:]:
-        for d, v in p.items():
-            out[d] = out.get(d, 0.0) + v
-    return out
+class Ranker:
+    """Scores of every match of a query on a searcher, as a dict (tests and tools)."""
 
+    def __init__(self) -> None:
+        self._segments = SegmentArrays()
 
-def _intersection(parts: list[dict[int, float]]) -> dict[int, float]:
-    parts = sorted(parts, key=len)
-    out = dict(parts[0])
-    for p in parts[1:]:
-        out = {d: v + p[d] for d, v in out.items() if d in p}
-        if not out:
-            break
-    return out
+    def scores(self, searcher: Any, q: wq.Query) -> dict[int, float]:
+        found = Evaluator(Generation(searcher, self._segments)).run(q)
+        return dict(zip(found.ids.tolist(), found.scores.tolist(), strict=True))

@@ -1,36 +1,42 @@
 """The search API the web app and the CLI call.
 
-``NoticeIndex`` follows the archive: before a search it polls the archive revision (at most
-once per ``poll_interval``) and syncs the index when it moved, while other threads keep
-searching with the searcher they have.
+``NoticeIndex`` follows the archive. It answers from one ``Generation`` at a time (a Whoosh
+searcher with its postings decoded into arrays, see ``generation``); a new generation is
+opened when the archive moved, inline before a search (command line, tests) or by a
+background ``Refresher`` (the web server) while searches go on with the current one.
+
+``warm(data_dir)`` opens the process-wide index and decodes its columns and frequent terms:
+a server calls it before forking workers, so they share those pages.
 """
 
 from __future__ import annotations
 
 import atexit
-import heapq
 import os
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from whoosh import query as wq
-from whoosh import sorting
-from whoosh.idsets import BitSet
-
 from archive.store import DB_NAME, Archive
-from indexer import taxonomy
-from indexer.compiling import compile_query, filter_query
-from indexer.errors import IndexBusy, IndexDamaged, IndexMissing
-from indexer.facets import FacetCounter
-from indexer.highlight import match_spans, snippet
-from indexer.querying import parse
-from indexer.ranking import Ranker
+from indexer.errors import IndexBusy, IndexDamaged, IndexMissing, QueryTooCostly
+from indexer.generation import Generation, SegmentArrays
+from indexer.refresher import Refresher
+from indexer.results import (
+    FILTER_NAMES,
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    Hit,
+    ProblemHit,
+    SearchResult,
+    TypeRef,
+    run_export,
+    run_search,
+)
 from indexer.schema import weighting
 from indexer.writing import (
     State,
@@ -42,64 +48,40 @@ from indexer.writing import (
     sync,
 )
 
-MAX_PER_PAGE = 100
+__all__ = [
+    "FILTER_NAMES",
+    "MAX_PAGE",
+    "MAX_PER_PAGE",
+    "Hit",
+    "NoticeIndex",
+    "ProblemHit",
+    "SearchResult",
+    "TypeRef",
+    "open_index",
+    "warm",
+]
+
 # Recent results per index generation (popular searches, facet links); the environment
 # variable NOTICES_SEARCH_CACHE sets the size (0 turns the cache off, as benchmarks do).
-# Matches whose scores are kept across query texts (≈ 100 bytes each: ≈ 30 MB in all).
-SCORE_CACHE_MATCHES = 300_000
 CACHE_SIZE = 256
-MAX_PAGE = 1000
-FILTER_NAMES = ("org", "region", "year", "type", "inspector", "inspection")
-
-
-@dataclass
-class Hit:
-    id: str
-    kind: str
-    notice_id: str
-    organisation: str
-    title: str
-    notice_title: str
-    snippet: str
-    score: float
-    types: list[str]
-    type_labels: list[str]
-    n: int | None = None
-    number: str = ""
-    province: str | None = None
-    city: str | None = None
-    district: str | None = None
-    year: int | None = None
-    inspector: str = ""
-    published_date: str = ""
-    status: str = ""
-    measures: list[str] = field(default_factory=list)
-    expansions: list[str] = field(default_factory=list)  # thesaurus alternatives found here
-
-
-@dataclass
-class SearchResult:
-    query: str
-    kind: str
-    total: int
-    page: int
-    per_page: int
-    hits: list[Hit]
-    facets: dict[str, list[tuple[Any, int]]]
-    expansions: list[dict[str, str]]
-    messages: list[str]
-    seconds: float
-    cached: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 class NoticeIndex:
-    """Search over one data directory's archive; safe to share between threads."""
+    """Search over one data directory's archive; safe to share between threads.
+
+    Searches read one ``Generation`` (a searcher and its decoded arrays). Without a
+    background refresher (command line, tests) a search first polls the archive revision
+    and syncs inline; with one (``start_refresher``, the web server) searches never wait
+    for a sync: the refresher applies the change log, builds the next generation beside
+    the current one and switches when it is ready.
+    """
 
     def __init__(
-        self, data_dir: str | Path, poll_interval: float = 1.0, cache_size: int | None = None
+        self,
+        data_dir: str | Path,
+        poll_interval: float = 1.0,
+        cache_size: int | None = None,
+        background: bool = False,
     ) -> None:
         self.data_dir = Path(data_dir)
         if cache_size is None:
@@ -107,25 +89,20 @@ class NoticeIndex:
             cache_size = int(env) if env.isdigit() else CACHE_SIZE
         self.cache_size = cache_size
         self.poll_interval = poll_interval
+        self.background = background
         self._checked = -1e9
         self._sync_lock = threading.Lock()
         self._read_lock = threading.RLock()
-        self._generation = 0
         self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-        # Scores of every match by query text: a facet click or the next page filters or
-        # pages the same matches, so only the first search of a query text scores them.
-        self._score_cache: OrderedDict[str, dict[int, float]] = OrderedDict()
-        self._searcher = None
-        self._searcher_ix = None
+        self._segments = SegmentArrays()
+        self._gen: Generation | None = None
         self._ix = None
         self._folder: tuple[int, int] | None = None
-        self._facets = FacetCounter()
-        self._ranker = Ranker()
-        self._kind_docs: dict[str, Any] = {}  # kind -> docnums, for the current searcher
+        self._refresher: Refresher | None = None
 
     # -- freshness -------------------------------------------------------------------
 
-    def _archive_revision(self) -> int:
+    def archive_revision(self) -> int:
         if not (self.data_dir / DB_NAME).exists():
             raise IndexMissing(
                 f"数据目录 {self.data_dir} 中没有档案库：请先运行 python -m archive ingest"
@@ -134,14 +111,16 @@ class NoticeIndex:
             return a.revision()
 
     def refresh(self, force: bool = False) -> None:
-        """Sync the index when the archive changed since the last look."""
+        """Sync the index when the archive changed since the last look (inline), and open
+        the newest generation."""
         now = time.monotonic()
-        if not force and now - self._checked < self.poll_interval and self._ix is not None:
+        if not force and now - self._checked < self.poll_interval and self._gen is not None:
             return
         self._checked = now
-        revision = self._archive_revision()
+        revision = self.archive_revision()
         state = State.read(index_dir(self.data_dir))
-        if state.revision != revision or state.fingerprint != fingerprint() or self._ix is None:
+        stale = state.revision != revision or state.fingerprint != fingerprint()
+        if stale or self._ix is None:
             if self._sync_lock.acquire(blocking=self._ix is None):
                 try:
                     first = self._ix is None
@@ -155,44 +134,83 @@ class NoticeIndex:
                         raise
                 finally:
                     self._sync_lock.release()
+        with self._read_lock:
+            gen = self.next_generation()
+            if gen is not None:
+                self.switch(gen)
+
+    def next_generation(self) -> Generation | None:
+        """A generation for the index on disk when it differs from the current one, else
+        None. Reads only new files; callers serialise it with other refreshes."""
         # A rebuild (python -m indexer build) replaces the index folder; its generation
         # number may equal the old one, so the folder itself is compared.
         folder = _folder_id(index_dir(self.data_dir))
-        if self._ix is None or folder != self._folder:
-            self._ix = open_or_create(self.data_dir)
-            self._folder = _folder_id(index_dir(self.data_dir))
+        ix = self._ix
+        if ix is None or folder != self._folder:
+            ix = open_or_create(self.data_dir)
+            folder = _folder_id(index_dir(self.data_dir))
+        gen = self._gen
+        # A fresh searcher, not ``s.refresh()``: Whoosh's refresh reuses the reader of
+        # every segment whose id is unchanged, and so misses documents deleted from an old
+        # segment (a removed or replaced notice would stay findable).
+        if gen is not None and ix is self._ix and gen.searcher.up_to_date():
+            return None
+        gen = Generation(ix.searcher(weighting=weighting()), self._segments)
+        gen.ix, gen.folder = ix, folder
+        return gen
+
+    def switch(self, gen: Generation) -> None:
+        """Make ``gen`` current (callers hold the read lock: no search uses the old one)."""
+        old = self._gen
+        self._gen, self._ix, self._folder = gen, gen.ix, gen.folder
+        self._cache.clear()  # results of the old generation are stale
+        self._segments.keep_only(gen.segment_ids())
+        if old is not None:
+            old.searcher.close()
+
+    def generation(self) -> Generation:
+        """The current generation (callers hold the read lock)."""
+        if self._gen is not None and self._gen.pid != os.getpid():
+            self._after_fork()
+        if not self.background:
+            self.refresh()
+        else:
+            if self._gen is None:
+                self.refresh()
+            self.start_refresher()  # the first search's (after a fork: the worker's own)
+        assert self._gen is not None
+        return self._gen
+
+    def _after_fork(self) -> None:
+        """In a forked worker: the same index through files of its own (an inherited file
+        shares its read offset with the parent), keeping the arrays decoded before."""
+        self._sync_lock = threading.Lock()  # a lock is not shared with the parent anyway
+        self._refresher = None
+        old = self._gen
+        ix = open_or_create(self.data_dir)
+        self._ix = ix
+        self._gen = old.rebind(ix.searcher(weighting=weighting()))
+        self._gen.ix = ix
+        old.searcher.close()  # this process's copies of the inherited files
+
+    def start_refresher(self) -> None:
+        """Apply the change log in a background thread from now on (idempotent; a forked
+        worker starts its own)."""
+        r = self._refresher
+        if r is not None and r.alive():
+            return
+        self._refresher = Refresher(self)
+        self._refresher.start()
+
+    def stop_refresher(self) -> None:
+        r, self._refresher = self._refresher, None
+        if r is not None:
+            r.stop()
 
     def searcher(self):
-        """The shared searcher, reopened when the index has a newer generation.
-
-        One searcher serves every thread (callers hold ``reading()``): searching is pure
-        Python, so threads would not run in parallel anyway, and a searcher per thread
-        costs its own copy of the index's caches and mapped pages.
-        """
+        """The current generation's Whoosh searcher (callers hold ``reading()``)."""
         with self._read_lock:
-            self.refresh()
-            s = self._searcher
-            ix = self._ix
-            if s is None or self._searcher_ix is not ix:
-                if s is not None:
-                    s.close()
-                s = ix.searcher(weighting=weighting())
-                self._searcher_ix = ix
-            elif not s.up_to_date():
-                # A fresh searcher, not ``s.refresh()``: Whoosh's refresh reuses the reader
-                # of every segment whose id is unchanged, and so misses documents deleted
-                # from an old segment (a removed or replaced notice would stay findable).
-                s.close()
-                s = ix.searcher(weighting=weighting())
-            if s is not self._searcher:
-                self._generation += 1  # results cached for the old searcher are stale
-                self._cache.clear()
-                self._score_cache.clear()
-                self._kind_docs.clear()
-                segments = (sub.reader().segment() for sub, _ in s.leaf_searchers())
-                self._ranker.forget_except({g.segment_id() for g in segments if g is not None})
-            self._searcher = s
-            return s
+            return self.generation().searcher
 
     @contextmanager
     def reading(self) -> Iterator[Any]:
@@ -207,11 +225,13 @@ class NoticeIndex:
         self.close()
 
     def close(self) -> None:
-        """Close the index files (they are plain open files, see ``writing.storage``)."""
+        """Stop the refresher and close the index files."""
+        self.stop_refresher()
         with self._read_lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+            if self._gen is not None:
+                self._gen.searcher.close()
+                self._gen = None
+                self._ix = None
 
     def search(
         self,
@@ -222,25 +242,26 @@ class NoticeIndex:
         page: int = 1,
         per_page: int = 20,
     ) -> SearchResult:
-        """Search problems or notices; never raises on any query text.
+        """Search problems or notices. Any query text is answered, except one over the
+        cost budget: ``QueryTooCostly`` (see ``ranking.check_budget``).
 
         ``filters`` keys: org, region, year, type, inspector, inspection.
         """
         key = ("search", query, kind, tuple(sorted((filters or {}).items())), sort, page, per_page)
         t0 = time.perf_counter()
         with self._read_lock, _damage_as_error(self.data_dir):
-            self.searcher()  # refresh first: a newer index empties the cache
+            gen = self.generation()  # refresh first: a newer generation empties the cache
             hit = self._cache_get(key)
             if hit is not None:
                 return replace(hit, cached=True, seconds=time.perf_counter() - t0)
-            result = self._search(query, kind, filters, sort, page, per_page)
+            result = run_search(gen, query, kind, filters, sort, page, per_page)
             self._cache_put(key, result)
             return result
 
     def cached(self, key: tuple[Any, ...], compute: Any) -> Any:
         """``compute()`` once per index generation for ``key`` (e.g. similar problems)."""
         with self._read_lock, _damage_as_error(self.data_dir):
-            self.searcher()
+            self.generation()
             value = self._cache_get(key)
             if value is None:
                 value = compute()
@@ -263,184 +284,21 @@ class NoticeIndex:
     def document(self, doc_id: str) -> dict[str, Any] | None:
         """The stored fields of a notice or problem document."""
         with self._read_lock, _damage_as_error(self.data_dir):
-            return self._document(doc_id)
+            return self.generation().searcher.document(id=doc_id)
 
     def problems_of(self, notice_id: str) -> list[dict[str, Any]]:
         """The stored problem documents of one notice, in document order."""
         with self._read_lock, _damage_as_error(self.data_dir):
-            return self._problems_of(notice_id)
+            s = self.generation().searcher
+            docs = list(s.documents(notice_id=notice_id, kind="problem"))
+            return sorted(docs, key=lambda d: d.get("n") or 0)
 
     def export(
         self, query: str = "", filters: dict[str, str] | None = None, limit: int = 10_000
-    ) -> list[Hit]:
+    ) -> list[ProblemHit]:
         """Every matching problem (up to ``limit``), best first, for CSV export."""
         with self._read_lock, _damage_as_error(self.data_dir):
-            return self._export(query, filters, limit)
-
-    # -- search ----------------------------------------------------------------------
-
-    def _search(
-        self,
-        query: str = "",
-        kind: str = "problem",
-        filters: dict[str, str] | None = None,
-        sort: str = "relevance",
-        page: int = 1,
-        per_page: int = 20,
-    ) -> SearchResult:
-        """Search problems or notices; never raises on any query text."""
-        t0 = time.perf_counter()
-        if kind not in ("problem", "notice"):
-            raise ValueError(f"kind must be 'problem' or 'notice', not {kind!r}")
-        page = min(max(int(page), 1), MAX_PAGE)
-        per_page = min(max(int(per_page), 1), MAX_PER_PAGE)
-        compiled = compile_query(parse(query or ""))
-        messages = list(compiled.messages)
-        s = self.searcher()
-        restrict = self._filters(s, filters, messages)
-        q = compiled.query if compiled.query is not None else wq.Every()
-        if compiled.query is None and (query or "").strip() and not compiled.messages:
-            if not any(c.isalnum() for c in query):
-                messages.append("查询中没有可检索的文字")
-        browse = isinstance(q, wq.Every)
-        allow = self._allowed(s, kind, restrict)
-        lo = (page - 1) * per_page
-        if browse:
-            # Every document that passes the filters, newest first.
-            docs = sorted(allow)
-            dates = self._ranker.column(s, "date")
-            top = heapq.nlargest(page * per_page, docs, key=lambda d: (dates[d], -d))
-            scores: dict[int, float] = {}
-        else:
-            # Every match scored term at a time (ranking.py): the total and the facets
-            # need every match anyway, and the top of the ranking is a heap away.
-            scores = self._scores(s, query or "", q)
-            docs = sorted(d for d in scores if d in allow)
-            if sort == "date":
-                dates = self._ranker.column(s, "date")
-                top = heapq.nlargest(page * per_page, docs, key=lambda d: (dates[d], scores[d], -d))
-            else:
-                top = heapq.nsmallest(page * per_page, docs, key=lambda d: (-scores[d], d))
-        hits = [
-            self._hit(s.stored_fields(d), scores.get(d, 0.0), compiled.terms, compiled.expansions)
-            for d in top[lo:]
-        ]
-        total = len(docs)
-        facet_counts = self._facets.count(s, docs)
-        expansions = []
-        for e in compiled.expansions:
-            used = sum(1 for h in hits if e.alternative in h.expansions)
-            expansions.append({**asdict(e), "hits_on_page": used})
-        return SearchResult(
-            query=query or "",
-            kind=kind,
-            total=total,
-            page=page,
-            per_page=per_page,
-            hits=hits,
-            facets=facet_counts,
-            expansions=expansions,
-            messages=messages,
-            seconds=time.perf_counter() - t0,
-        )
-
-    def _scores(self, s, text: str, q: wq.Query) -> dict[int, float]:
-        if self.cache_size <= 0:
-            return self._ranker.scores(s, q)
-        found = self._score_cache.get(text)
-        if found is None:
-            found = self._score_cache[text] = self._ranker.scores(s, q)
-            kept = sum(map(len, self._score_cache.values()))
-            while kept > SCORE_CACHE_MATCHES and len(self._score_cache) > 1:
-                kept -= len(self._score_cache.popitem(last=False)[1])
-        else:
-            self._score_cache.move_to_end(text)
-        return found
-
-    def _allowed(self, s, kind: str, restrict: list[wq.Query]) -> Any:
-        """The documents a search may return: those of ``kind`` (a set kept for the
-        searcher's lifetime: building it walked every document, ≈ 50 ms at 10 k notices)
-        passing the filters."""
-        docs = self._kind_docs.get(kind)
-        if docs is None:
-            docs = self._kind_docs[kind] = BitSet(s.docs_for_query(wq.Term("kind", kind)))
-        if not restrict:
-            return docs
-        passing = s.docs_for_query(restrict[0] if len(restrict) == 1 else wq.And(restrict))
-        return {d for d in passing if d in docs}
-
-    @staticmethod
-    def _filters(s, filters: dict[str, str] | None, messages: list[str]) -> list[wq.Query]:
-        """Filters given as parameters (facet links): an organisation is matched exactly
-        when it is a known unit, so 某镇 does not also select 某镇某村."""
-        out: list[wq.Query] = []
-        for name, value in (filters or {}).items():
-            if name not in FILTER_NAMES or value is None or str(value).strip() == "":
-                continue
-            value = str(value).strip()
-            if name == "org" and s.doc_frequency("organisation", value) > 0:
-                out.append(wq.Term("organisation", value))
-                continue
-            fq = filter_query(name, value, messages)
-            if fq is not None:
-                out.append(fq)
-        return out
-
-    def _hit(self, f: dict[str, Any], score: Any, terms: list[str], expansions) -> Hit:
-        text = f.get("text", "")
-        found = [e.alternative for e in expansions if match_spans(text, [e.alternative])]
-        types = [t for t in (f.get("types") or "").split(",") if t]
-        return Hit(
-            id=f["id"],
-            kind=f["kind"],
-            notice_id=f["notice_id"],
-            organisation=f.get("organisation", ""),
-            title=f.get("title", ""),
-            notice_title=f.get("notice_title", ""),
-            snippet=snippet(text, terms),
-            score=_score(score),
-            types=types,
-            type_labels=[taxonomy.label(t) for t in types],
-            n=f.get("n"),
-            number=f.get("number", ""),
-            province=f.get("province"),
-            city=f.get("city"),
-            district=f.get("district"),
-            year=f.get("year"),
-            inspector=f.get("inspector", ""),
-            published_date=f.get("published_date", ""),
-            status=f.get("status", ""),
-            measures=list(f.get("measures") or []),
-            expansions=found,
-        )
-
-    def _document(self, doc_id: str) -> dict[str, Any] | None:
-        """The stored fields of a notice or problem document."""
-        s = self.searcher()
-        return s.document(id=doc_id)
-
-    def _problems_of(self, notice_id: str) -> list[dict[str, Any]]:
-        """The stored problem documents of one notice, in document order."""
-        s = self.searcher()
-        docs = list(s.documents(notice_id=notice_id, kind="problem"))
-        return sorted(docs, key=lambda d: d.get("n") or 0)
-
-    def _export(
-        self,
-        query: str = "",
-        filters: dict[str, str] | None = None,
-        limit: int = 10_000,
-    ) -> list[Hit]:
-        """Every matching problem (up to ``limit``), best first, for CSV export."""
-        compiled = compile_query(parse(query or ""))
-        s = self.searcher()
-        allow = self._allowed(s, "problem", self._filters(s, filters, []))
-        q = compiled.query if compiled.query is not None else wq.Every()
-        sortedby = [sorting.FieldFacet("date", reverse=True)] if isinstance(q, wq.Every) else None
-        results = s.search(q, limit=limit, filter=allow, sortedby=sortedby, terms=False)
-        return [
-            self._hit(h.fields(), h.score, compiled.terms, compiled.expansions) for h in results
-        ]
+            return run_export(self.generation(), query, filters, limit)
 
 
 def _folder_id(d: Path) -> tuple[int, int] | None:
@@ -463,22 +321,6 @@ def _damage_as_error(data_dir: Path) -> Iterator[None]:
         raise damaged(data_dir, exc) from exc
 
 
-def _score(value: Any) -> float:
-    """The relevance score; with a date sort Whoosh gives the sort key instead."""
-    if isinstance(value, tuple):
-        value = next((v for v in reversed(value) if isinstance(v, int | float)), 0.0)
-    try:
-        return round(abs(float(value or 0.0)), 4)
-    except (TypeError, ValueError):
-        return 0.0
-
-
-def _counts(groups: dict[Any, int]) -> list[tuple[Any, int]]:
-    items = [(k, int(v)) for k, v in groups.items() if k not in (None, "")]
-    items.sort(key=lambda kv: (-kv[1], str(kv[0])))
-    return items
-
-
 _open: dict[Path, NoticeIndex] = {}
 _open_lock = threading.Lock()
 
@@ -491,10 +333,52 @@ def _close_all() -> None:
             idx.close()
 
 
-def open_index(data_dir: str | Path, poll_interval: float = 1.0) -> NoticeIndex:
-    """The process-wide ``NoticeIndex`` for a data directory."""
+def open_index(
+    data_dir: str | Path, poll_interval: float = 1.0, background: bool | None = None
+) -> NoticeIndex:
+    """The process-wide ``NoticeIndex`` for a data directory. ``background`` (default: when
+    ``poll_interval`` > 0) keeps it fresh from a background refresher, so a search never
+    waits for an ingest to be indexed."""
     key = Path(data_dir).resolve()
     with _open_lock:
         if key not in _open:
-            _open[key] = NoticeIndex(key, poll_interval)
+            if background is None:
+                background = poll_interval > 0
+            _open[key] = NoticeIndex(key, poll_interval, background=background)
         return _open[key]
+
+
+@dataclass
+class WarmReport:
+    documents: int
+    terms: int
+    cache_mb: float
+    seconds: float
+
+
+def warm(data_dir: str | Path, seconds: float = 20.0, terms: int = 400) -> WarmReport:
+    """Open the process-wide index and decode what searches need before they come: field
+    lengths, kind masks, facet and date columns, then the literal matches and word postings
+    of the most frequent words (at most ``terms``, for at most ``seconds``).
+
+    A server calls this before forking its workers: the arrays are then shared by them
+    (copy-on-write pages that nobody writes). It starts no thread; each worker's first
+    search starts that worker's refresher.
+    """
+    t0 = time.perf_counter()
+    idx = open_index(data_dir)
+    idx.refresh(force=True)
+    with idx._read_lock:
+        gen = idx.generation() if not idx.background else idx._gen
+        assert gen is not None
+        gen.warm_columns()
+        done = 0
+        for word in gen.frequent_words(terms):
+            if time.perf_counter() - t0 > seconds:
+                break
+            try:
+                run_search(gen, word, per_page=1)
+            except QueryTooCostly:
+                continue
+            done += 1
+    return WarmReport(gen.n, done, round(gen.cache.bytes / 2**20, 1), time.perf_counter() - t0)

@@ -7,17 +7,15 @@ notice are masked out.
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from whoosh import query as wq
-from whoosh.matching.wrappers import FilterMatcher
+import numpy as np
 
 from archive.errors import NotFound
 from indexer import taxonomy
 from indexer.features import features, query_features
-from indexer.ranking import posting_blocks
+from indexer.generation import Generation
 from indexer.searching import NoticeIndex
 
 MAX_FEATURES = 20
@@ -58,8 +56,8 @@ def similar(index: NoticeIndex, problem_id: str, limit: int = 10) -> list[Simila
     """Problems from other notices ranked by how likely they are the same kind of problem."""
 
     def compute() -> list[SimilarHit]:
-        with index.reading() as s:
-            return _similar(s, problem_id, limit)
+        with index.reading():
+            return _similar(index.generation(), problem_id, limit)
 
     return list(index.cached(("similar", problem_id, limit), compute))
 
@@ -82,37 +80,31 @@ def _rarest(s: Any, wanted: list[tuple[str, float]]) -> list[tuple[str, float]]:
     return own + rest[: max(0, MAX_FEATURES - len(own))]
 
 
-def _top(s: Any, wanted: list[tuple[str, float]], notice_id: str, limit: int):
+def _top(gen: Generation, wanted: list[tuple[str, float]], notice_id: str, limit: int):
     """The ``limit`` best (docnum, score) pairs outside the notice: each feature adds
-    weight × idf × boost (TF-IDF, as the ``sim`` field's weighting), term at a time.
+    weight × idf × boost (TF-IDF, as the ``sim`` field's weighting), term at a time over
+    the generation's decoded postings.
 
     Only problem documents carry ``sim`` features, so no kind filter is needed.
     """
-    field = s.schema["sim"]
-    acc: dict[int, float] = {}
-    get = acc.get
-    for sub, offset in s.leaf_searchers():
-        reader = sub.reader()
-        for feature, boost in wanted:
-            btext = field.to_bytes(feature)
-            if ("sim", btext) not in reader:
-                continue
-            factor = s.idf("sim", feature) * boost
-            m = reader.postings("sim", btext)
-            m = m.child if isinstance(m, FilterMatcher) else m  # deletions: dropped below
-            for ids, weights in posting_blocks(m):
-                for d, w in zip(ids, weights, strict=True):
-                    d += offset
-                    acc[d] = get(d, 0.0) + w * factor
-        if reader.has_deletions():
-            for d in reader.deleted_docs_set:
-                acc.pop(d + offset, None)
-    for d in s.docs_for_query(wq.Term("notice_id", notice_id)):
-        acc.pop(d, None)
-    return heapq.nsmallest(limit, acc.items(), key=lambda ds: (-ds[1], ds[0]))
+    s = gen.searcher
+    acc = np.zeros(gen.n, dtype=np.float64)
+    seen = np.zeros(gen.n, dtype=bool)
+    for feature, boost in wanted:
+        if gen.df("sim", feature) == 0:
+            continue
+        ids, weights = gen.term("sim", feature)
+        acc[ids] += weights.astype(np.float64) * (s.idf("sim", feature) * boost)
+        seen[ids] = True
+    own, _ = gen.term("notice_id", notice_id)
+    seen[own] = False
+    ids = np.flatnonzero(seen)
+    pos = gen.top_by_score(ids, acc[ids], limit)
+    return [(int(ids[p]), float(acc[ids[p]])) for p in pos]
 
 
-def _similar(s: Any, problem_id: str, limit: int) -> list[SimilarHit]:
+def _similar(gen: Generation, problem_id: str, limit: int) -> list[SimilarHit]:
+    s = gen.searcher
     doc = s.document(id=problem_id)
     if doc is None or doc.get("kind") != "problem":
         raise NotFound(f"没有编号为 {problem_id} 的问题")
@@ -125,7 +117,7 @@ def _similar(s: Any, problem_id: str, limit: int) -> list[SimilarHit]:
     terms = [f[2:] for f, _ in wanted if f.startswith("W:")]
     limit = max(1, min(int(limit), 100))
     hits = []
-    for docnum, score in _top(s, wanted, doc["notice_id"], limit):
+    for docnum, score in _top(gen, wanted, doc["notice_id"], limit):
         f = s.stored_fields(docnum)
         htypes = [t for t in (f.get("types") or "").split(",") if t]
         their = set(key_terms(f.get("title", ""), [x["title"] for x in f.get("subproblems") or []]))

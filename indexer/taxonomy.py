@@ -174,9 +174,16 @@ def load_types(path: PathLike | None = None) -> list[ProblemType]:
     return list(_load(_resolve(path, TYPES_FILE)))
 
 
+@cache
+def _default_labels() -> dict[str, str]:
+    return {t.code: t.label for t in load_types()}
+
+
 def label(code: str, types: Sequence[ProblemType] | None = None) -> str:
     """The Chinese name of a type; an unknown code is shown as is."""
-    for t in load_types() if types is None else types:
+    if types is None:
+        return _default_labels().get(code, code)
+    for t in types:
         if t.code == code:
             return t.label
     if types is None:

@@ -7,6 +7,7 @@ change log since that revision; a changed fingerprint means a full rebuild.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -15,7 +16,8 @@ import shutil
 import struct
 import time
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,22 +51,65 @@ def fingerprint() -> str:
 class State:
     revision: int = -1
     fingerprint: str = ""
+    # Segment file name -> size when it was written: segment files never change after, so
+    # a different size (or a missing file of a live segment) is damage that sync repairs.
+    files: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def read(cls, index_dir: Path) -> State:
         try:
             d = json.loads((index_dir / STATE_FILE).read_text(encoding="utf-8"))
-            return cls(int(d["revision"]), str(d["fingerprint"]))
-        except (OSError, ValueError, KeyError, TypeError):
+            files = {str(k): int(v) for k, v in (d.get("files") or {}).items()}
+            return cls(int(d["revision"]), str(d["fingerprint"]), files)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return cls()
 
     def write(self, index_dir: Path) -> None:
+        """Write the state with the sizes of the index's segment files as they are now."""
+        self.files = segment_files(index_dir)
         tmp = index_dir / (STATE_FILE + ".tmp")
         tmp.write_text(
-            json.dumps({"revision": self.revision, "fingerprint": self.fingerprint}),
+            json.dumps(
+                {"revision": self.revision, "fingerprint": self.fingerprint, "files": self.files}
+            ),
             encoding="utf-8",
         )
         os.replace(tmp, index_dir / STATE_FILE)
+
+
+def segment_files(d: Path) -> dict[str, int]:
+    """Whoosh segment files (not the table of contents, lock or state) with their sizes."""
+    out = {}
+    for f in Path(d).glob("MAIN_*"):
+        try:
+            if f.is_file() and "WRITELOCK" not in f.name:
+                out[f.name] = f.stat().st_size
+        except OSError:
+            continue  # removed by a merge meanwhile
+    return out
+
+
+def damaged_files(data_dir: Path) -> list[str]:
+    """Segment files of the live index whose size differs from when they were written, or
+    that are gone (a cheap stat per file; files written after the state are not judged)."""
+    d = index_dir(data_dir)
+    recorded = State.read(d).files
+    if not recorded or not has_index(d):
+        return []
+    try:
+        live = {seg.segment_id() for seg in storage(d).open_index()._segments()}
+    except Exception as exc:
+        if not is_damage(exc):
+            raise
+        return ["_MAIN.toc"]
+    now = segment_files(d)
+    bad = []
+    for name, size in recorded.items():
+        if name.split(".")[0] not in live:  # segment ids are MAIN_<random>
+            continue  # merged away since
+        if now.get(name) != size:
+            bad.append(name)
+    return bad
 
 
 @dataclass
@@ -108,6 +153,29 @@ def open_or_create(data_dir: Path):
     return storage(d).create_index(make_schema())
 
 
+@contextmanager
+def _build_lock(data_dir: Path, timeout: float) -> Iterator[None]:
+    """One full build at a time per data directory (they share the ``index.new`` folder)."""
+    path = Path(data_dir) / "index.build.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as f:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise IndexBusy(
+                        f"索引正被另一个进程重建，等待 {timeout:g} 秒后仍未结束"
+                    ) from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
 def _writer(ix, timeout: float):
     try:
         # Plain segment files: Whoosh reads a compound one through a file handle it never
@@ -128,8 +196,17 @@ def build(
     ``procs`` > 1 analyses documents in that many worker processes (one segment each, no
     final merge); use it from the command line, not from a threaded server.
     """
+    with _build_lock(Path(data_dir), timeout):
+        return _build(Path(data_dir), progress, timeout, procs)
+
+
+def _build(
+    data_dir: Path,
+    progress: Callable[[Iterable[str]], Iterable[str]] | None,
+    timeout: float,
+    procs: int,
+) -> SyncReport:
     t0 = time.perf_counter()
-    data_dir = Path(data_dir)
     d = index_dir(data_dir)
     analysis.configure(data_dir / "cache")
     with Archive(data_dir) as archive:
@@ -185,12 +262,22 @@ def damaged(data_dir: Path, exc: BaseException) -> IndexDamaged:
 
 
 def sync(
-    data_dir: Path, timeout: float = WRITER_TIMEOUT, rebuild_damaged: bool = True
+    data_dir: Path,
+    timeout: float = WRITER_TIMEOUT,
+    rebuild_damaged: bool = True,
+    merge: bool = True,
+    verify: bool = False,
+    batch: int | None = None,
 ) -> SyncReport:
     """Bring the index up to the archive's revision (or rebuild when its shape changed).
 
-    Damaged index files are rebuilt from the archive, or with ``rebuild_damaged=False``
-    (a server answering requests) reported as IndexDamaged naming the command."""
+    Damaged index files (a segment file whose size changed, or unreadable; ``verify`` also
+    reads the document list as ``check`` does) are rebuilt from the archive, or with
+    ``rebuild_damaged=False`` (a server answering requests) reported as IndexDamaged naming
+    the command. ``merge=False`` leaves small segments for a later ``merge`` (the
+    background refresher merges only when the archive is quiet). ``batch`` applies the
+    changes of at most that many notices (the oldest) and records the revision reached,
+    so a long ingest becomes searchable step by step."""
     t0 = time.perf_counter()
     data_dir = Path(data_dir)
     d = index_dir(data_dir)
@@ -199,12 +286,25 @@ def sync(
         return build(data_dir, timeout=timeout)
     try:
         ix = open_or_create(data_dir)
-    except IndexDamaged:
-        if not rebuild_damaged:
+        bad = damaged_files(data_dir)
+        if bad:
+            raise IndexDamaged(
+                f"索引文件损坏（{'、'.join(bad[:3])}）："
+                f"请运行 python -m indexer build --data {data_dir}"
+            )
+        if verify:
+            with ix.searcher() as s:
+                indexed_notice_ids(s)
+    except Exception as exc:
+        if not (isinstance(exc, IndexDamaged) or is_damage(exc)):
             raise
+        if not rebuild_damaged:
+            if isinstance(exc, IndexDamaged):
+                raise
+            raise damaged(data_dir, exc) from exc
         return build(data_dir, timeout=timeout)  # damaged files: rebuild from the archive
     try:
-        return _apply_changes(data_dir, ix, timeout, t0)
+        return _apply_changes(data_dir, ix, timeout, t0, merge, batch)
     except Exception as exc:
         if not is_damage(exc):
             raise
@@ -213,7 +313,9 @@ def sync(
         return build(data_dir, timeout=timeout)
 
 
-def _apply_changes(data_dir: Path, ix: Any, timeout: float, t0: float) -> SyncReport:
+def _apply_changes(
+    data_dir: Path, ix: Any, timeout: float, t0: float, merge: bool, batch: int | None = None
+) -> SyncReport:
     d = index_dir(data_dir)
     state = State.read(d)
     with Archive(data_dir) as archive:
@@ -228,7 +330,10 @@ def _apply_changes(data_dir: Path, ix: Any, timeout: float, t0: float) -> SyncRe
             changed: dict[str, str] = {}
             if state.revision > revision:
                 state.revision = -1  # archive replaced: reconcile everything below
-            for _, nid, op in archive.changes_since(max(state.revision, 0)):
+            for rev, nid, op in archive.changes_since(max(state.revision, 0)):
+                if batch and state.revision >= 0 and nid not in changed and len(changed) >= batch:
+                    revision = rev - 1  # the rest in the next batch
+                    break
                 changed[nid] = op
             if state.revision < 0:
                 changed = dict.fromkeys(archive.notice_ids(), "add")
@@ -244,7 +349,7 @@ def _apply_changes(data_dir: Path, ix: Any, timeout: float, t0: float) -> SyncRe
                     added.append(nid)
                 else:
                     removed.append(nid)
-            w.commit()
+            w.commit(merge=merge)
         except BaseException:
             try:
                 w.cancel()
@@ -253,6 +358,20 @@ def _apply_changes(data_dir: Path, ix: Any, timeout: float, t0: float) -> SyncRe
             raise
         State(revision, state.fingerprint).write(d)
     return SyncReport("sync", revision, added, removed, time.perf_counter() - t0)
+
+
+def merge(data_dir: Path, timeout: float = WRITER_TIMEOUT) -> None:
+    """Merge small segments (Whoosh's MERGE_SMALL) without changing any document."""
+    d = index_dir(data_dir)
+    ix = open_or_create(Path(data_dir))
+    w = _writer(ix, timeout)
+    try:
+        state = State.read(d)
+        w.commit(merge=True)
+    except BaseException:
+        w.cancel()
+        raise
+    state.write(d)
 
 
 def indexed_notice_ids(searcher: Searcher) -> set[str]:

@@ -26,3 +26,15 @@ def test_matches_beyond_32k_characters_are_marked():
 
 def test_snippet_without_match_is_the_escaped_start():
     assert snippet("<b>" + "字" * 300, ["无"]).startswith("&lt;b&gt;字")
+
+
+def test_the_excerpt_is_plain_text_with_the_offsets_of_the_marks():
+    from indexer.highlight import excerpt
+
+    text = "前言。" + "字" * 200 + "。发现<公务接待>超标准问题，公务\n接待记录不全。" + "尾" * 200
+    plain, spans = excerpt(text, ["公务接待"])
+    assert "<mark>" not in plain and "\n" not in plain
+    assert [plain[a:b] for a, b in spans] == ["公务接待", "公务 接待"]
+    assert plain.startswith("…") and plain.endswith("…")
+    html = snippet(text, ["公务接待"])
+    assert html.count("<mark>") == 2 and "&lt;<mark>公务接待</mark>&gt;" in html

@@ -160,3 +160,49 @@ def test_an_archive_emptied_by_removal_checks_syncs_and_searches(tmp_path):
     (index_dir(d) / STATE_FILE).unlink()  # sync must also cope without its saved state
     res = run(d, "-m", "indexer", "sync", "--data", str(d))
     assert res.returncode == 0, res.stderr
+
+
+@pytest.mark.parametrize("suffix", [".pst", ".trm"])
+def test_sync_repairs_a_truncated_segment_file(tmp_path, suffix):
+    """`truncate -s 50` on the postings or the terms file: check reports the damage and
+    sync rebuilds (it once answered 索引已是最新)."""
+    d = tmp_path / "data"
+    run(d, "-m", "archive", "ingest", "--data", str(d), "seeds", check=True)
+    run(d, "-m", "indexer", "build", "--data", str(d), check=True)
+    victims = sorted(index_dir(d).glob(f"MAIN_*{suffix}"))
+    assert victims, sorted(p.name for p in index_dir(d).iterdir())
+    subprocess.run(["truncate", "-s", "50", str(victims[0])], check=True)
+    assert victims[0].stat().st_size == 50
+    checked = run(d, "-m", "indexer", "check", "--data", str(d))
+    assert checked.returncode == 1 and "损坏" in checked.stderr, checked.stderr
+    synced = run(d, "-m", "indexer", "sync", "--data", str(d))
+    assert synced.returncode == 0, synced.stderr
+    assert "已重建索引" in synced.stdout and "索引已是最新" not in synced.stdout
+    assert run(d, "-m", "indexer", "check", "--data", str(d)).returncode == 0
+    found = run(d, "-m", "indexer", "search", "公务接待", "--data", str(d), check=True)
+    assert "公务接待不规范" in found.stdout
+    again = run(d, "-m", "indexer", "sync", "--data", str(d), check=True)
+    assert "索引已是最新" in again.stdout
+
+
+def test_a_batched_sync_makes_an_ingest_searchable_step_by_step(tmp_path):
+    from indexer.refresher import sync_in_batches
+    from indexer.writing import indexed_notice_ids, open_or_create
+
+    def indexed() -> int:
+        with open_or_create(d).searcher() as s:
+            return len(indexed_notice_ids(s))
+
+    d = tmp_path / "data"
+    seeds = sorted((REPO / "seeds").glob("*.txt"))
+    notices = sorted((REPO / "tests" / "data" / "notices").glob("s*.txt"))[:3]
+    run(d, "-m", "archive", "ingest", "--data", str(d), *map(str, seeds), check=True)
+    assert sync(d).mode == "build"
+    run(d, "-m", "archive", "ingest", "--data", str(d), *map(str, notices), check=True)
+    first = sync(d, merge=False, batch=1)
+    assert first.mode == "sync" and len(first.added) == 1
+    assert State.read(index_dir(d)).revision == first.revision < 2 + len(notices)
+    assert indexed() == 3
+    assert sync_in_batches(d, batch=1) == len(notices) - 1
+    assert indexed() == 2 + len(notices)
+    assert run(d, "-m", "indexer", "check", "--data", str(d)).returncode == 0

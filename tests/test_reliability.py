@@ -601,3 +601,63 @@ def test_notices_ingested_while_clients_search_become_searchable(
     assert all(n > 0 for n in hammer.counts), hammer.counts
     status, body = get(f"{server.base}/api/search?kind=notice&per_page=1")
     assert status == 200 and json.loads(body)["total"] == len(SEEDS) + len(new)
+
+
+# -- 6. the background refresher ---------------------------------------------------------
+
+
+def _wait_for(predicate: Any, guard: float = HANG_GUARD) -> bool:
+    deadline = time.monotonic() + guard
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_the_refresher_indexes_an_ingest_without_making_searches_wait(tmp_path: Path) -> None:
+    """With a refresher a search never syncs: it answers from the current generation even
+    while the sync lock is held, and the new notice appears once the refresher switched."""
+    from indexer.searching import NoticeIndex
+
+    d = tmp_path / "data"
+    assert cli("-m", "archive", "ingest", "--data", d, SEEDS[0]).returncode == 0
+    idx = NoticeIndex(d, poll_interval=0.1, background=True)
+    try:
+        assert idx.search("残联").total == 0
+        assert idx._refresher is not None and idx._refresher.alive()
+        with idx._sync_lock:  # a sync in progress (inline mode would wait for it or skip)
+            done: list[int] = []
+            t = threading.Thread(target=lambda: done.append(idx.search("残联").total))
+            t.start()
+            t.join(HANG_GUARD)
+            assert done == [0]
+        assert cli("-m", "archive", "ingest", "--data", d, SEEDS[1]).returncode == 0
+        assert _wait_for(lambda: idx.search("残联").total > 0), "never searchable"
+        assert idx._refresher.switches >= 1
+    finally:
+        idx.close()
+    assert idx._refresher is None
+
+
+def test_the_refresher_repairs_a_truncated_segment_file(tmp_path: Path) -> None:
+    from indexer.searching import NoticeIndex
+    from indexer.writing import damaged_files
+
+    d = tmp_path / "data"
+    assert cli("-m", "archive", "ingest", "--data", d, *SEEDS).returncode == 0
+    assert cli("-m", "indexer", "build", "--data", d).returncode == 0
+    idx = NoticeIndex(d, poll_interval=0.1, background=True)
+    try:
+        expected = idx.search('"公务接待"').total
+        assert expected > 0
+        before = (d / "index").stat().st_ino
+        victim = next((d / "index").glob("MAIN_*.pst"))
+        os.truncate(victim, 50)
+        # A rebuild swaps in a new index folder.
+        rebuilt = _wait_for(lambda: (d / "index").stat().st_ino != before)
+        assert rebuilt and not damaged_files(d), "the refresher did not rebuild"
+        assert _wait_for(lambda: idx.search('"公务接待"').total == expected)
+        assert cli("-m", "indexer", "check", "--data", d).returncode == 0
+    finally:
+        idx.close()

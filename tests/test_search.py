@@ -146,8 +146,13 @@ def test_thesaurus_expansion_is_weaker_and_reported(index, problems):
     assert any(e["alternative"] == "公务用车" for e in r.expansions)
     literal_hits = [h for h in r.hits if "公车" in problems[h.id]]
     expanded_hits = [h for h in r.hits if h.id in with_alt]
-    assert min(h.score for h in literal_hits) >= 0
-    assert any(h.expansions for h in expanded_hits)
+    assert literal_hits and expanded_hits
+    # An alternative is weaker: every problem found only through it ranks below every
+    # problem that holds the word itself.
+    assert min(h.score for h in literal_hits) > max(h.score for h in expanded_hits) > 0
+    ranks = {h.id: i for i, h in enumerate(r.hits)}
+    assert max(ranks[h.id] for h in literal_hits) < min(ranks[h.id] for h in expanded_hits)
+    assert all(h.expansions == ["公务用车"] for h in expanded_hits)
     quoted = index.search('"公车"', per_page=100)
     assert quoted.expansions == []
     assert {h.id for h in quoted.hits} == {p for p, t in problems.items() if "公车" in t}
@@ -190,6 +195,10 @@ def test_highlight_is_escaped(index):
     assert "<script>" not in snip and "&lt;script&gt;" in snip
     assert "<img" not in snip
     assert "<mark>网站管理</mark>" in snip
+    # The same window as plain text, with the marks as offsets (no HTML to undo).
+    hit = r.hits[0]
+    assert "<script>" in hit.excerpt and "&lt;" not in hit.excerpt
+    assert [hit.excerpt[a:b] for a, b in hit.highlights] == ["网站管理"]
 
 
 @pytest.mark.parametrize(
@@ -229,7 +238,9 @@ def test_highlight_is_escaped(index):
 def test_hostile_queries_never_raise(index, q):
     for kind in ("problem", "notice"):
         r = index.search(q, kind=kind)
-        assert r.total >= 0
+        assert len(r.hits) == min(r.total, 20)
+        assert all(h.kind == kind for h in r.hits)
+        assert sum(c for _, c in r.facets["organisation"]) == r.total
 
 
 def test_a_new_notice_is_searchable_after_ingest_in_another_process(tmp_path, request):
@@ -323,3 +334,46 @@ def test_facet_clicks_and_pages_of_one_query_agree_with_a_fresh_index(corpus_dir
             assert (a.total, [h.id for h in a.hits]) == (b.total, [h.id for h in b.hits])
             assert [h.score for h in a.hits] == [h.score for h in b.hits]
             assert a.facets == b.facets
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"q": "公车", "year": "1990"}, {"q": "公车", "org": "不存在"}, {"org": "不存在"}],
+)
+def test_a_filter_matching_nothing_exports_and_finds_nothing(corpus_dir, params):
+    """An empty allowed set once reached Whoosh as "no filter": the CSV held every 公车
+    problem (or the whole archive)."""
+    import csv
+    import io
+
+    from web import create_app
+
+    app = create_app({"TESTING": True, "DATA_DIR": corpus_dir, "POLL_INTERVAL": 0})
+    client = app.test_client()
+    unfiltered = {k: v for k, v in params.items() if k == "q"}
+    full = client.get("/search.csv", query_string=unfiltered).get_data(as_text=True)
+    assert len(list(csv.reader(io.StringIO(full.lstrip("\ufeff"))))) > 2
+    res = client.get("/search.csv", query_string=params)
+    assert res.status_code == 200
+    rows = list(csv.reader(io.StringIO(res.get_data(as_text=True).lstrip("\ufeff"))))
+    assert len(rows) == 1, rows[:3]  # the header only
+    api = client.get("/api/search", query_string=params).get_json()
+    assert api["total"] == 0 and api["hits"] == []
+    found = client.get("/api/search", query_string=unfiltered).get_json()["hits"]
+    assert found and all({"snippet", "excerpt", "highlights"} <= set(h) for h in found)
+    assert all(h["excerpt"][a:b] for h in found for a, b in h["highlights"])
+
+
+def test_hits_are_typed_records_and_the_cli_json_keeps_its_shape(index):
+    from indexer import taxonomy
+    from indexer.results import ProblemHit, TypeRef
+
+    r = index.search("公务接待", per_page=50)
+    typed = [h for h in r.hits if h.types]
+    assert typed and all(isinstance(h, ProblemHit) for h in r.hits)
+    for h in typed:
+        assert all(isinstance(t, TypeRef) and t.label == taxonomy.label(t.code) for t in h.types)
+        assert all(t.label != t.code for t in h.types)  # every code has a Chinese label
+    flat = r.to_dict()["hits"]
+    assert [h["types"] for h in flat] == [[t.code for t in h.types] for h in r.hits]
+    assert [h["type_labels"] for h in flat] == [[t.label for t in h.types] for h in r.hits]

@@ -34,35 +34,32 @@ def default_workers() -> int:
     return max(1, min(4, cores))
 
 
-def _warm(data: Path) -> None:
+def _warm(data: Path, seconds: float) -> None:
     """Prepare the index once in the parent process, before any worker is forked.
 
-    The index is synced with the archive and one search loads the analyser's dictionaries,
-    so forked workers share those pages. Whatever holds open files or locks (the Whoosh
-    searcher) is closed again before forking: a file descriptor inherited by several
-    processes shares its read offset. Loading more before the fork (decoded postings,
-    frequent terms) belongs here.
+    The index is synced with the archive, then its columns and the postings of the most
+    frequent words are decoded into arrays (``indexer.searching.warm``, at most ``seconds``),
+    which forked workers share as copy-on-write pages. No thread is started here: threads
+    do not survive a fork.
     """
-    from indexer.searching import open_index
+    from indexer.searching import warm
 
-    index = open_index(data)
-    index.refresh(force=True)
-    warm = getattr(index, "warm", None)  # the indexer's own warm-up, when it has one
-    if callable(warm):
-        warm()
-    index.search("整改", per_page=1)
-    index.close()
+    report = warm(data, seconds=seconds)
+    click.echo(
+        f"索引已预热：{report.documents:,} 个文档，{report.terms} 个常用词，"
+        f"{report.cache_mb} MB，{report.seconds:.1f} 秒",
+        err=True,
+    )
 
 
 def _after_fork(data: Path) -> None:
-    """Run in each worker right after the fork: reopen per-process resources.
-
-    Threads do not survive a fork, so a background thread of the index (a refresher)
-    starts here, not in ``_warm``; files closed in ``_warm`` reopen on first use.
-    """
+    """Run in each worker right after the fork: the index reopens its files for this
+    process (keeping the arrays decoded before the fork) and starts this worker's
+    background refresher, so the worker is fresh before its first search."""
     from indexer.searching import open_index
 
-    open_index(data).close()  # nothing open after _warm; a no-op unless that changes
+    with open_index(data).reading():
+        pass
 
 
 def _announce(host: str, port: int) -> None:
@@ -152,7 +149,18 @@ def _serve_gunicorn(app: Any, data: Path, host: str, port: int, workers: int, th
     type=click.IntRange(1, 32),
     help=f"工作进程数（默认取 CPU 核数，最多 4；本机为 {default_workers()}）。",
 )
-def main(host: str, port: int, data: str | None, threads: int, workers: int | None) -> None:
+@click.option(
+    "--warm",
+    "warm",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(0, 600),
+    metavar="SECONDS",
+    help="启动时预热索引（解码常用词）最多用的秒数；0 只载入索引列。",
+)
+def main(
+    host: str, port: int, data: str | None, threads: int, workers: int | None, warm: float
+) -> None:
     """Serve search and side-by-side comparison: several worker processes (gunicorn), or one
     process (waitress) with --workers 1.
 
@@ -171,7 +179,7 @@ def main(host: str, port: int, data: str | None, threads: int, workers: int | No
     n = workers or default_workers()
     app = create_app({"DATA_DIR": d})
     click.echo(f"正在准备索引（{d}）…", err=True)
-    _warm(d)
+    _warm(d, warm)
     if n == 1:
         _serve_waitress(app, host, port, threads)
     else:

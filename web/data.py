@@ -61,10 +61,7 @@ def home() -> dict[str, Any]:
 
 
 def _hit_dict(hit: Any) -> dict[str, Any]:
-    d = asdict(hit)
-    d["types"] = [{"code": c, "label": type_label(c)} for c in hit.types]
-    d.pop("type_labels", None)
-    return d
+    return asdict(hit)  # types are {code, label} records already
 
 
 def search(p: SearchParams) -> dict[str, Any]:

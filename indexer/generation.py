@@ -1,0 +1,400 @@
+"""One index generation (one Whoosh searcher) as numpy arrays: the in-memory postings layer.
+
+A generation numbers every document globally (segment offset + local number) and holds,
+decoded once: the live-document mask, field lengths, facet columns, the date order and an
+LRU cache (bounded by bytes) of decoded posting lists and literal matches. Per-segment
+arrays are shared between generations (segments never change once written), so a refresh
+after an ingest decodes only the new segment. Whoosh stays the on-disk truth; every read of
+its internals is in ``postings``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from typing import Any
+
+import numpy as np
+
+from indexer import postings
+from indexer.highlight import LiteralText
+from indexer.schema import FACETS
+
+MULTI = ("types", "inspection_kind")  # comma-separated keyword fields: several values each
+DOC_CACHE = 2048  # stored fields and literal streams of recent hits (≈ 8 KB each)
+DEFAULT_CACHE_MB = 96  # decoded postings per process; NOTICES_POSTINGS_CACHE_MB sets it
+
+
+def cache_bytes() -> int:
+    env = os.environ.get("NOTICES_POSTINGS_CACHE_MB", "")
+    return (int(env) if env.isdigit() else DEFAULT_CACHE_MB) * 1024 * 1024
+
+
+class ByteLRU:
+    """A least-recently-used cache bounded by the bytes of its numpy values."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        with self._lock:
+            found = self._items.get(key)
+            if found is None:
+                return None
+            self._items.move_to_end(key)
+            return found[0]
+
+    def put(self, key: Hashable, value: Any, nbytes: int) -> None:
+        if nbytes > self.max_bytes:
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self.bytes -= old[1]
+            self._items[key] = (value, nbytes)
+            self.bytes += nbytes
+            while self.bytes > self.max_bytes and self._items:
+                _, (_, size) = self._items.popitem(last=False)
+                self.bytes -= size
+
+    def keys(self) -> list[Hashable]:
+        """Most recently used first."""
+        with self._lock:
+            return list(reversed(self._items))
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def _encode(values: list[Any]) -> tuple[list[Any], np.ndarray]:
+    """(distinct values in first-seen order, code of each value)."""
+    index: dict[Any, int] = {}
+    codes = np.fromiter(
+        (index.setdefault(v, len(index)) for v in values), dtype=np.int32, count=len(values)
+    )
+    return list(index), codes
+
+
+class SegmentArrays:
+    """Per-segment decoded columns, keyed by segment id; safe to share between threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._data: dict[tuple[str, str], Any] = {}
+
+    def get(self, reader: Any, what: str, compute: Any) -> Any:
+        seg = reader.segment()
+        key = (seg.segment_id() if seg is not None else f"empty-{id(reader)}", what)
+        with self._lock:
+            found = self._data.get(key)
+        if found is None:
+            found = compute()
+            with self._lock:
+                self._data[key] = found
+        return found
+
+    def keep_only(self, segment_ids: set[str]) -> None:
+        with self._lock:
+            for key in [k for k in self._data if k[0] not in segment_ids]:
+                del self._data[key]
+
+
+class Generation:
+    """A searcher's documents as arrays; the caller serialises use of the searcher."""
+
+    def __init__(self, searcher: Any, segments: SegmentArrays, max_bytes: int | None = None):
+        self.searcher = searcher
+        self.segments = segments
+        self.leaves = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
+        self.subs = [sub for sub, _ in searcher.leaf_searchers()]
+        self.n = searcher.doc_count_all()
+        self.live = np.ones(self.n, dtype=bool)
+        for reader, offset in self.leaves:
+            self.live[postings.deleted(reader) + offset] = False
+        self.cache = ByteLRU(cache_bytes() if max_bytes is None else max_bytes)
+        self._lock = threading.RLock()
+        self._lengths: dict[str, np.ndarray] = {}
+        self._kinds: dict[str, np.ndarray] = {}
+        self._facets: dict[str, tuple[list[Any], np.ndarray, np.ndarray | None]] | None = None
+        self._date_rank: np.ndarray | None = None
+        self._df: dict[tuple[str, str], int] = {}
+        self._docs: OrderedDict[int, tuple[dict[str, Any], Any]] = OrderedDict()
+        self.ix: Any = None  # the Whoosh index and folder id it was opened from
+        self.folder: Any = None
+        self.pid = os.getpid()  # a forked worker must not read through these files
+
+    def rebind(self, searcher: Any) -> Generation:
+        """The same generation read through ``searcher`` (a forked worker's own files: a
+        file inherited across fork shares its read offset with the parent). The decoded
+        arrays are reused when ``searcher`` sees the same documents, so workers keep
+        sharing the pages decoded before the fork."""
+        new = Generation(searcher, self.segments, self.cache.max_bytes)
+        new.ix, new.folder = self.ix, self.folder
+        if new.segment_ids() == self.segment_ids() and np.array_equal(new.live, self.live):
+            new.cache = self.cache
+            new._lengths, new._kinds, new._df = self._lengths, self._kinds, self._df
+            new._facets, new._date_rank = self._facets, self._date_rank
+        return new
+
+    def segment_ids(self) -> set[str]:
+        return {r.segment().segment_id() for r, _ in self.leaves if r.segment() is not None}
+
+    # -- statistics ----------------------------------------------------------------------
+
+    def df(self, fieldname: str, text: str) -> int:
+        key = (fieldname, text)
+        found = self._df.get(key)
+        if found is None:
+            found = self._df[key] = postings.doc_frequency(self.searcher, fieldname, text)
+        return found
+
+    def prefix_terms(self, fieldname: str, prefix: str) -> list[str]:
+        key = ("p", fieldname, prefix)
+        found = self.cache.get(key)
+        if found is None:
+            found = postings.expand_prefix(self.searcher, fieldname, prefix)
+            self.cache.put(key, found, 64 * len(found) + 64)
+        return found
+
+    def avg_length(self, fieldname: str) -> float:
+        return self.searcher.avg_field_length(fieldname) or 1
+
+    def lengths(self, fieldname: str) -> np.ndarray:
+        with self._lock:
+            found = self._lengths.get(fieldname)
+            if found is None:
+                parts = [
+                    self.segments.get(
+                        r, f"len:{fieldname}", lambda r=r: postings.lengths(r, fieldname)
+                    )
+                    for r, _ in self.leaves
+                ]
+                found = np.concatenate(parts) if parts else np.zeros(0)
+                self._lengths[fieldname] = found
+            return found
+
+    # -- posting lists -------------------------------------------------------------------
+
+    def term(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """A term's live postings: global document numbers (int32) and weights (float32)."""
+        key = ("t", fieldname, text)
+        found = self.cache.get(key)
+        if found is None:
+            ids, weights = [], []
+            for reader, offset in self.leaves:
+                i, w = postings.term_postings(reader, fieldname, text)
+                if len(i):
+                    ids.append(i + offset)
+                    weights.append(w)
+            if ids:
+                gi, gw = np.concatenate(ids), np.concatenate(weights)
+                keep = self.live[gi]
+                found = (gi[keep], gw[keep])
+            else:
+                found = (np.zeros(0, np.int32), np.zeros(0, np.float32))
+            self.cache.put(key, found, found[0].nbytes + found[1].nbytes)
+        return found
+
+    def literal(self, fieldname: str, grams: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Live documents whose bigram field holds the string ``grams`` spell, with how
+        many times (the matches are cached, not the positions)."""
+        key = ("l", fieldname, tuple(grams))
+        found = self.cache.get(key)
+        if found is None:
+            ids, tfs = [], []
+            for reader, offset in self.leaves:
+                i, t = postings.literal_matches(reader, fieldname, grams)
+                if len(i):
+                    ids.append(i + offset)
+                    tfs.append(t)
+            if ids:
+                found = (np.concatenate(ids), np.concatenate(tfs))
+            else:
+                found = (np.zeros(0, np.int32), np.zeros(0, np.int32))
+            self.cache.put(key, found, found[0].nbytes + found[1].nbytes)
+        return found
+
+    def whoosh(self, q: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Any other query part, scored by Whoosh per segment (cached by its repr)."""
+        key = ("q", repr(q))
+        found = self.cache.get(key)
+        if found is None:
+            ids, scores = [], []
+            for sub, (_, offset) in zip(self.subs, self.leaves, strict=True):
+                i, s = postings.leaf_scores(sub, q)
+                if len(i):
+                    ids.append(i + offset)
+                    scores.append(s)
+            if ids:
+                gi, gs = np.concatenate(ids), np.concatenate(scores)
+                order = np.argsort(gi, kind="stable")
+                gi, gs = gi[order], gs[order]
+                keep = self.live[gi]
+                found = (gi[keep], gs[keep])
+            else:
+                found = (np.zeros(0, np.int32), np.zeros(0, np.float64))
+            self.cache.put(key, found, found[0].nbytes + found[1].nbytes)
+        return found
+
+    def kind(self, kind: str) -> np.ndarray:
+        """A boolean mask of the live documents of one kind (notice or problem)."""
+        with self._lock:
+            found = self._kinds.get(kind)
+            if found is None:
+                found = np.zeros(self.n, dtype=bool)
+                for reader, offset in self.leaves:
+                    ids, _ = postings.term_postings(reader, "kind", kind)
+                    found[ids + offset] = True
+                found &= self.live
+                self._kinds[kind] = found
+            return found
+
+    def document(self, docnum: int) -> tuple[dict[str, Any], LiteralText]:
+        """A document's stored fields and the literal stream of its text, read once
+        (a small LRU: the hits of popular queries repeat)."""
+        found = self._docs.get(docnum)
+        if found is None:
+            fields = self.searcher.stored_fields(docnum)
+            found = (fields, LiteralText(fields.get("text", "").strip()))
+            self._docs[docnum] = found
+            while len(self._docs) > DOC_CACHE:
+                self._docs.popitem(last=False)
+        else:
+            self._docs.move_to_end(docnum)
+        return found
+
+    # -- columns -------------------------------------------------------------------------
+
+    def date_rank(self) -> np.ndarray:
+        """Each document's rank in date order (published, else feedback; "" first)."""
+        with self._lock:
+            if self._date_rank is None:
+                self._date_rank = self._global_codes("date", "", ordered=True)[1]
+            return self._date_rank
+
+    def _global_codes(self, name: str, default: Any, ordered: bool) -> tuple[list[Any], np.ndarray]:
+        locals_ = []
+        for reader, _ in self.leaves:
+            locals_.append(
+                self.segments.get(
+                    reader,
+                    f"col:{name}",
+                    lambda r=reader: _encode(postings.column(r, name, default)),
+                )
+            )
+        vocab: dict[Any, int] = {}
+        for values, _ in locals_:
+            for v in values:
+                vocab.setdefault(v, len(vocab))
+        if ordered:
+            vocab = {v: i for i, v in enumerate(sorted(vocab))}
+        codes = np.zeros(self.n, dtype=np.int32)
+        for (values, local), (_, offset) in zip(locals_, self.leaves, strict=True):
+            lut = np.array([vocab[v] for v in values], dtype=np.int32)
+            if len(local):
+                codes[offset : offset + len(local)] = lut[local]
+        return list(vocab), codes
+
+    def _global_pairs(self, name: str) -> tuple[list[Any], np.ndarray, np.ndarray]:
+        vocab: dict[Any, int] = {}
+        docs, codes = [], []
+        for reader, offset in self.leaves:
+            values, d, c = self.segments.get(
+                reader, f"pairs:{name}", lambda r=reader: postings.keyword_pairs(r, name)
+            )
+            lut = np.array([vocab.setdefault(v, len(vocab)) for v in values], dtype=np.int32)
+            if len(d):
+                docs.append(d + offset)
+                codes.append(lut[c])
+        if not docs:
+            return list(vocab), np.zeros(0, np.int32), np.zeros(0, np.int32)
+        return list(vocab), np.concatenate(docs), np.concatenate(codes)
+
+    def facet_columns(self) -> dict[str, tuple[list[Any], np.ndarray, np.ndarray | None]]:
+        """name -> (values, codes, None) for one value per document, or (values, codes,
+        docs) for the multi-valued fields (one pair per value)."""
+        with self._lock:
+            if self._facets is None:
+                out: dict[str, tuple[list[Any], np.ndarray, np.ndarray | None]] = {}
+                for name, _ in FACETS:
+                    if name in MULTI:
+                        values, docs, codes = self._global_pairs(name)
+                        out[name] = (values, codes, docs)
+                    else:
+                        values, codes = self._global_codes(name, None, ordered=False)
+                        out[name] = (values, codes, None)
+                self._facets = out
+            return self._facets
+
+    def facet_counts(self, ids: np.ndarray) -> dict[str, list[tuple[Any, int]]]:
+        """Facet values of the documents ``ids`` with their counts, most frequent first."""
+        out: dict[str, list[tuple[Any, int]]] = {}
+        mask = None
+        for name, (values, codes, docs) in self.facet_columns().items():
+            if not len(ids):
+                out[name] = []
+                continue
+            if docs is None:
+                counts = np.bincount(codes[ids], minlength=len(values))
+            else:
+                if mask is None:
+                    mask = np.zeros(self.n, dtype=bool)
+                    mask[ids] = True
+                counts = np.bincount(codes[mask[docs]], minlength=len(values))
+            items = [
+                (values[i], int(counts[i]))
+                for i in np.flatnonzero(counts)
+                if values[i] not in (None, "", 0)
+            ]
+            items.sort(key=lambda kv: (-kv[1], str(kv[0])))
+            out[name] = items
+        return out
+
+    # -- ordering ------------------------------------------------------------------------
+
+    def top_by_score(self, ids: np.ndarray, scores: np.ndarray, k: int) -> np.ndarray:
+        """Positions of the ``k`` best (highest score, then lowest document number)."""
+        if k <= 0 or not len(ids):
+            return np.zeros(0, dtype=np.intp)
+        pos = np.arange(len(ids))
+        if len(ids) > k:
+            kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+            pos = np.flatnonzero(scores >= kth)
+        order = np.lexsort((ids[pos], -scores[pos]))[:k]
+        return pos[order]
+
+    def top_by_date(self, ids: np.ndarray, scores: np.ndarray | None, k: int) -> np.ndarray:
+        """Positions of the ``k`` newest (then best score, then lowest document number)."""
+        if k <= 0 or not len(ids):
+            return np.zeros(0, dtype=np.intp)
+        rank = self.date_rank()[ids]
+        pos = np.arange(len(ids))
+        if len(ids) > k:
+            kth = np.partition(rank, len(rank) - k)[len(rank) - k]
+            pos = np.flatnonzero(rank >= kth)
+        keys = [ids[pos]]
+        if scores is not None:
+            keys.append(-scores[pos])
+        keys.append(-rank[pos].astype(np.int64))
+        order = np.lexsort(tuple(keys))[:k]
+        return pos[order]
+
+    def frequent_words(self, count: int) -> list[str]:
+        """The ``count`` most frequent jieba words of two characters or more."""
+        found = self.searcher.reader().most_frequent_terms("words", number=count * 2)
+        words = [t.decode() if isinstance(t, bytes) else t for _, t in found]
+        return [w for w in words if len(w) >= 2 and w.isalnum()][:count]
+
+    def warm_columns(self) -> None:
+        """Decode every per-document column now (before forking server workers)."""
+        for name in ("lit", "words", "title_words"):
+            self.lengths(name)
+        self.kind("problem")
+        self.kind("notice")
+        self.facet_columns()
+        self.date_rank()

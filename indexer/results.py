@@ -1,0 +1,264 @@
+"""A search on one generation: compile, filter, score, count facets, build the page of hits.
+
+Filters and the query are evaluated into arrays (``ranking.Evaluator``); an empty allowed
+set is a filter like any other (it allows nothing). Facets are ``numpy.bincount`` over the
+generation's columns and the page is chosen by ``argpartition``; only the hits on the page
+read their stored fields.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from whoosh import query as wq
+
+from indexer import taxonomy
+from indexer.compiling import Compiled, Expansion, compile_query, filter_query
+from indexer.generation import Generation
+from indexer.highlight import LiteralText, excerpt, mark
+from indexer.querying import parse
+from indexer.ranking import MAX_SECONDS, Evaluator, Scored, check_budget
+
+MAX_PER_PAGE = 100
+MAX_PAGE = 1000
+FILTER_NAMES = ("org", "region", "year", "type", "inspector", "inspection")
+
+
+@dataclass(frozen=True)
+class TypeRef:
+    """A problem type as shown: its code and Chinese label."""
+
+    code: str
+    label: str
+
+
+@dataclass
+class ProblemHit:
+    """One search hit (a problem, or a notice with ``kind="notice"``): typed fields, the
+    snippet both as escaped HTML and as plain text with highlight offsets."""
+
+    id: str
+    kind: str
+    notice_id: str
+    organisation: str
+    title: str
+    notice_title: str
+    snippet: str
+    score: float
+    types: list[TypeRef]
+    n: int | None = None
+    number: str = ""
+    province: str | None = None
+    city: str | None = None
+    district: str | None = None
+    year: int | None = None
+    inspector: str = ""
+    published_date: str = ""
+    status: str = ""
+    measures: list[str] = field(default_factory=list)
+    expansions: list[str] = field(default_factory=list)  # thesaurus alternatives found here
+    # The snippet as plain text and the [start, end) offsets of the matches in it: the
+    # marks without HTML (``snippet`` is the same window, escaped and marked).
+    excerpt: str = ""
+    highlights: list[list[int]] = field(default_factory=list)
+
+
+Hit = ProblemHit  # the name callers used before
+
+
+@dataclass
+class SearchResult:
+    query: str
+    kind: str
+    total: int
+    page: int
+    per_page: int
+    hits: list[ProblemHit]
+    facets: dict[str, list[tuple[Any, int]]]
+    expansions: list[dict[str, str]]
+    messages: list[str]
+    seconds: float
+    cached: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """The command line's JSON: a hit's ``types`` as codes with ``type_labels`` beside
+        them, as it always was."""
+        d = asdict(self)
+        d["hits"] = [_flat_types(h) for h in d["hits"]]
+        return d
+
+
+def _flat_types(hit: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in hit.items():
+        if key == "types":
+            out["types"] = [t["code"] for t in value]
+            out["type_labels"] = [t["label"] for t in value]
+        else:
+            out[key] = value
+    return out
+
+
+@dataclass
+class _Matches:
+    compiled: Compiled
+    messages: list[str]
+    browse: bool
+    ids: np.ndarray  # allowed matches, ascending
+    scores: np.ndarray | None  # None when browsing
+
+
+@lru_cache(maxsize=512)
+def _compiled(query: str) -> Compiled:
+    """The compiled query of a text (shared: nothing downstream changes it)."""
+    return compile_query(parse(query))
+
+
+def _filter_queries(gen: Generation, filters: dict[str, str] | None, messages: list[str]):
+    """Filters given as parameters (facet links): an organisation is matched exactly when
+    it is a known unit, so 某镇 does not also select 某镇某村."""
+    out: list[Any] = []
+    for name, value in (filters or {}).items():
+        if name not in FILTER_NAMES or value is None or str(value).strip() == "":
+            continue
+        value = str(value).strip()
+        if name == "org" and gen.df("organisation", value) > 0:
+            out.append(wq.Term("organisation", value))
+            continue
+        fq = filter_query(name, value, messages)
+        if fq is not None:
+            out.append(fq)
+    return out
+
+
+def _matches(
+    gen: Generation, query: str, kind: str, filters: dict[str, str] | None, t0: float
+) -> _Matches:
+    compiled = _compiled(query or "")
+    messages = list(compiled.messages)
+    if compiled.query is None and (query or "").strip() and not compiled.messages:
+        if not any(c.isalnum() for c in query):
+            messages.append("查询中没有可检索的文字")
+    restrict = _filter_queries(gen, filters, messages)
+    q = compiled.query if compiled.query is not None else wq.Every()
+    browse = isinstance(q, wq.Every)
+    check_budget(gen, wq.And([q, *restrict]) if restrict else q)
+    ev = Evaluator(gen, deadline=t0 + MAX_SECONDS)
+    allowed = gen.kind(kind)
+    for fq in restrict:
+        passing = np.zeros(gen.n, dtype=bool)
+        passing[ev.run(fq).ids] = True
+        allowed = allowed & passing
+    if browse:
+        return _Matches(compiled, messages, True, np.flatnonzero(allowed).astype(np.int32), None)
+    found: Scored = ev.run(q)
+    keep = allowed[found.ids]
+    return _Matches(compiled, messages, False, found.ids[keep], found.scores[keep])
+
+
+def run_search(
+    gen: Generation,
+    query: str = "",
+    kind: str = "problem",
+    filters: dict[str, str] | None = None,
+    sort: str = "relevance",
+    page: int = 1,
+    per_page: int = 20,
+) -> SearchResult:
+    """A page of results with the total and every facet."""
+    t0 = time.perf_counter()
+    if kind not in ("problem", "notice"):
+        raise ValueError(f"kind must be 'problem' or 'notice', not {kind!r}")
+    page = min(max(int(page), 1), MAX_PAGE)
+    per_page = min(max(int(per_page), 1), MAX_PER_PAGE)
+    m = _matches(gen, query, kind, filters, t0)
+    lo = (page - 1) * per_page
+    k = page * per_page
+    if m.browse or sort == "date":
+        pos = gen.top_by_date(m.ids, m.scores, k)
+    else:
+        pos = gen.top_by_score(m.ids, m.scores, k)
+    pos = pos[lo:]
+    hits = _hits(gen, m, pos)
+    expansions = []
+    for e in m.compiled.expansions:
+        used = sum(1 for h in hits if e.alternative in h.expansions)
+        expansions.append(
+            {"term": e.term, "alternative": e.alternative, "relation": e.relation}
+            | {"hits_on_page": used}
+        )
+    return SearchResult(
+        query=query or "",
+        kind=kind,
+        total=len(m.ids),
+        page=page,
+        per_page=per_page,
+        hits=hits,
+        facets=gen.facet_counts(m.ids),
+        expansions=expansions,
+        messages=m.messages,
+        seconds=time.perf_counter() - t0,
+    )
+
+
+def run_export(
+    gen: Generation, query: str = "", filters: dict[str, str] | None = None, limit: int = 10_000
+) -> list[ProblemHit]:
+    """Every matching problem (up to ``limit``), best first (newest first when browsing)."""
+    m = _matches(gen, query, "problem", filters, time.perf_counter())
+    if m.browse:
+        pos = gen.top_by_date(m.ids, None, limit)
+    else:
+        pos = gen.top_by_score(m.ids, m.scores, limit)
+    return _hits(gen, m, pos)
+
+
+def _hits(gen: Generation, m: _Matches, pos: np.ndarray) -> list[ProblemHit]:
+    out = []
+    for p in pos.tolist():
+        score = 0.0 if m.scores is None else float(m.scores[p])
+        fields, lit = gen.document(int(m.ids[p]))
+        out.append(make_hit(fields, score, m.compiled.terms, m.compiled.expansions, lit))
+    return out
+
+
+def make_hit(
+    f: dict[str, Any],
+    score: float,
+    terms: list[str],
+    expansions: list[Expansion],
+    lit: LiteralText | None = None,
+) -> ProblemHit:
+    text = f.get("text", "")
+    lit = LiteralText(text.strip()) if lit is None else lit
+    found = [e.alternative for e in expansions if lit.contains(e.alternative)]
+    plain, spans = excerpt(text, terms, spans=lit.spans(terms))
+    types = [t for t in (f.get("types") or "").split(",") if t]
+    return ProblemHit(
+        id=f["id"],
+        kind=f["kind"],
+        notice_id=f["notice_id"],
+        organisation=f.get("organisation", ""),
+        title=f.get("title", ""),
+        notice_title=f.get("notice_title", ""),
+        snippet=mark(plain, spans),
+        score=round(abs(float(score or 0.0)), 4),
+        types=[TypeRef(t, taxonomy.label(t)) for t in types],
+        n=f.get("n"),
+        number=f.get("number", ""),
+        province=f.get("province"),
+        city=f.get("city"),
+        district=f.get("district"),
+        year=f.get("year"),
+        inspector=f.get("inspector", ""),
+        published_date=f.get("published_date", ""),
+        status=f.get("status", ""),
+        measures=list(f.get("measures") or []),
+        expansions=found,
+        excerpt=plain,
+        highlights=[[a, b] for a, b in spans],
+    )

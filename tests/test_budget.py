@@ -1,0 +1,106 @@
+"""Query cost budgets on a real index: costly queries are refused with a clear message,
+ordinary ones (the bench mix, tests/data/queries.json) never are."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from archive.store import Archive
+from bench.mix import MIX
+from indexer.compiling import compile_query
+from indexer.errors import QueryTooCostly
+from indexer.querying import parse
+from indexer.ranking import MAX_TERMS, estimate
+from indexer.searching import NoticeIndex
+from indexer.writing import build
+from web import create_app
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = sorted((REPO / "seeds").glob("*.txt")) + sorted(
+    (REPO / "tests" / "data" / "notices").glob("*.txt")
+)
+SINGLE_CHARS = "公 务 接 待 报 销 管 理 不 规 范 问 题 整 改 落 实 制 度 建 设"
+WORDS = [
+    "公车", "接待", "资金", "干部", "学习", "会议", "纪律", "培训", "考核", "项目",
+    "采购", "合同", "制度", "台账", "党建", "廉政", "作风", "宣传", "档案", "财务",
+    "审计", "招标", "工程", "补贴", "津贴", "福利", "报销", "票据", "车辆", "公务",
+    "用车", "办公", "房屋", "资产", "国有", "收入", "支出", "预算", "决算", "经费",
+    "巡察", "整改", "问题", "责任", "主体", "监督", "执纪", "问责", "处分", "谈话",
+]  # fmt: skip
+COSTLY = {
+    "single_characters": SINGLE_CHARS,
+    "or_chain": " OR ".join(WORDS),
+    "negations": "整改 " + " ".join(f"-{w}" for w in WORDS),
+}
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    d = tmp_path_factory.mktemp("budget") / "data"
+    with Archive(d) as a:
+        for f in CORPUS:
+            try:
+                a.ingest_path(f)
+            except Exception:  # the truncated and reject-like notices may be refused
+                pass
+    build(d)
+    yield d
+    shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def index(data):
+    with NoticeIndex(data, poll_interval=0, cache_size=0) as idx:
+        yield idx
+
+
+def ordinary_queries() -> list[tuple[str, dict[str, str]]]:
+    judged = json.loads((REPO / "tests" / "data" / "queries.json").read_text(encoding="utf-8"))
+    return [(q.q, dict(q.filters)) for q in MIX] + [(j["query"], {}) for j in judged]
+
+
+def test_ordinary_queries_are_never_refused(index):
+    queries = ordinary_queries()
+    assert len(queries) > 50
+    for text, filters in queries:
+        for kind in ("problem", "notice"):
+            r = index.search(text, kind=kind, filters=filters)  # raises when refused
+            assert r.total >= len(r.hits) and len(r.hits) == min(r.total, 20), text
+        export = index.export(text, filters)
+        assert len(export) == index.search(text, filters=filters).total, text
+
+
+@pytest.mark.parametrize("name", sorted(COSTLY))
+def test_costly_queries_are_refused_with_a_chinese_message(index, name):
+    with pytest.raises(QueryTooCostly) as info:
+        index.search(COSTLY[name])
+    assert info.value.status == 400
+    assert "查询" in str(info.value)
+    with pytest.raises(QueryTooCostly):
+        index.export(COSTLY[name])
+
+
+def test_the_budget_counts_distinct_terms_once(index):
+    with index.reading():
+        gen = index.generation()
+        once = estimate(gen, compile_query(parse("公车")).query)
+        twice = estimate(gen, compile_query(parse("公车 公车 (公车 OR 公车)")).query)
+        long = estimate(gen, compile_query(parse("公" * 500)).query)
+    assert twice.terms == once.terms and twice.postings == once.postings
+    assert long.terms <= 5 < MAX_TERMS  # one repeated bigram and its words, not 499 reads
+
+
+def test_the_web_answers_a_costly_query_with_400_and_the_reason(data):
+    app = create_app({"TESTING": True, "DATA_DIR": data, "POLL_INTERVAL": 0})
+    client = app.test_client()
+    res = client.get("/api/search", query_string={"q": COSTLY["or_chain"]})
+    assert res.status_code == 400
+    body = res.get_json()
+    assert body["ok"] is False and body["status"] == 400 and "查询" in body["error"]
+    page = client.get("/search", query_string={"q": COSTLY["single_characters"]})
+    assert page.status_code == 400 and "查询" in page.get_data(as_text=True)
+    assert client.get("/api/search", query_string={"q": "公务接待"}).status_code == 200
