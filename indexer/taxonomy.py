@@ -176,20 +176,19 @@ def load_types(path: PathLike | None = None) -> list[ProblemType]:
 
 @cache
 def _default_labels() -> dict[str, str]:
-    return {t.code: t.label for t in load_types()}
+    """Labels of every type and area of the shipped taxonomy, by code."""
+    labels = {a.code: a.label for a in load_areas()}
+    labels.update((t.code, t.label) for t in load_types())
+    return labels
 
 
 def label(code: str, types: Sequence[ProblemType] | None = None) -> str:
-    """The Chinese name of a type; an unknown code is shown as is."""
+    """The Chinese name of a type or an area; an unknown code is shown as is."""
     if types is None:
         return _default_labels().get(code, code)
     for t in types:
         if t.code == code:
             return t.label
-    if types is None:
-        for a in load_areas():
-            if a.code == code:
-                return a.label
     return code
 
 
