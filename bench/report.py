@@ -91,6 +91,7 @@ def targets(r: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
     http4 = r.get("http", {}).get("4", {}).get("search", {})
     sim = r.get("inprocess", {}).get("similar", {})
     mem = r.get("http", {}).get("memory_mb", {})
+    every = r.get("http", {}).get("memory_all", {})
     rec_mix = recall_totals(r, rare=False)
     rec_rare = recall_totals(r, rare=True)
     total_min = (ing.get("seconds", 0) + idx.get("seconds", 0)) / 60
@@ -126,10 +127,16 @@ def targets(r: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
         ),
         ("Similar p95 (in-process)", "≤ 50 ms", f"{_f(sim.get('p95'))} ms", le(sim.get("p95"), 50)),
         (
-            "Web process RSS (VmHWM)",
+            "Largest server process RSS (VmHWM)",
             "≤ 400 MB",
             f"{_f(mem.get('VmHWM'))} MB",
             le(mem.get("VmHWM"), 400),
+        ),
+        (
+            "All server processes (sum of PSS: shared pages counted once)",
+            "≤ 1 GB",
+            f"{_f(every.get('pss_sum'))} MB ({len(every.get('processes', {}))} processes)",
+            le(every.get("pss_sum"), 1024) if every else None,
         ),
         (
             "Literal recall (mix / rare terms)",
@@ -339,7 +346,8 @@ def _http(runs: list[dict[str, Any]]) -> list[str]:
     for r in runs:
         m = r.get("http", {}).get("memory_mb", {})
         lines.append(
-            f"- n = {_f(r['n'])}: web process after the run: VmHWM {_f(m.get('VmHWM'))} MB, "
+            f"- n = {_f(r['n'])}: largest server process after the run: "
+            f"VmHWM {_f(m.get('VmHWM'))} MB, "
             f"VmRSS {_f(m.get('VmRSS'))} MB (anonymous {_f(m.get('RssAnon'))} MB, file pages "
             f"such as mmapped index segments {_f(m.get('RssFile'))} MB); ready in "
             f"{_f(r.get('http', {}).get('ready_s'))} s."
