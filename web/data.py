@@ -128,6 +128,7 @@ def search(p: SearchParams) -> dict[str, Any]:
             "problems": p.url(kind="problem", page=1),
             "notices": p.url(kind="notice", page=1),
             "csv": p.url("/search.csv", page=1),
+            "xlsx": p.url("/search.xlsx", page=1),
             "json": p.url("/api/search"),
         },
     }

@@ -1,0 +1,66 @@
+"""Second-round features in the real browser, on a laptop and a phone: downloads, stats
+charts, print layout and the phone filter button. Screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote
+
+import openpyxl
+import pytest
+
+VIEWPORTS = ["laptop", "phone"]
+
+
+def _download(w, selector: str):
+    """Click a download link and return (suggested file name, bytes)."""
+    link = w.page.locator(selector)
+    link.scroll_into_view_if_needed()
+    with w.page.expect_download() as info:
+        link.click()
+    d = info.value
+    path = d.path()
+    assert d.failure() is None
+    return d.suggested_filename, Path(path).read_bytes()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_search_downloads(viewport: str, open_page) -> None:
+    w = open_page(viewport)
+    assert w.goto("/search?q=" + quote("公务接待")) == 200
+    w.page.wait_for_selector("[data-testid=export-xlsx]")
+    w.screenshot(f"r2-search-downloads-{viewport}")
+    today = date.today().isoformat()
+    name, body = _download(w, "[data-testid=export-xlsx]")
+    assert name == f"巡察整改问题_公务接待_{today}.xlsx"
+    ws = openpyxl.load_workbook(io.BytesIO(body)).active
+    assert ws.freeze_panes == "A2"
+    assert ws["A1"].value == "单位" and ws["G1"].value == "链接"
+    assert ws.max_row > 1 and ws["G2"].hyperlink is not None
+    name, body = _download(w, "[data-testid=export-csv]")
+    assert name == f"巡察整改问题_公务接待_{today}.csv"
+    assert body.startswith(b"\xef\xbb\xbf")
+    w.assert_clean()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_with_and_compare_downloads(viewport: str, open_page, ids) -> None:
+    w = open_page(viewport)
+    assert w.goto(f"/problems/{ids.problem}?with={','.join(ids.similar)}") == 200
+    w.page.wait_for_selector("[data-testid=with-downloads]")
+    w.page.locator("[data-testid=with-downloads]").scroll_into_view_if_needed()
+    w.screenshot(f"r2-with-downloads-{viewport}")
+    name, body = _download(w, "[data-testid=with-xlsx]")
+    assert name.startswith("并排对照_") and name.endswith(".xlsx")
+    ws = openpyxl.load_workbook(io.BytesIO(body)).active
+    assert ws.max_column == 1 + 1 + len(ids.similar)
+    assert w.goto(f"/compare?notices={','.join(ids.notices)}") == 200
+    w.page.wait_for_selector("[data-testid=compare-downloads]")
+    w.screenshot(f"r2-compare-downloads-{viewport}")
+    name, body = _download(w, "[data-testid=compare-xlsx]")
+    assert name.startswith("通报对照_") and name.endswith(".xlsx")
+    ws = openpyxl.load_workbook(io.BytesIO(body)).active
+    assert ws["A1"].value == "问题类型" and ws.max_column == 1 + len(ids.notices)
+    w.assert_clean()
