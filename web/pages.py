@@ -146,12 +146,24 @@ def _charts(d: dict) -> dict[str, str]:
 
         if t["name"] == "year":
             out[t["name"]] = charts.column_chart(
-                items, title=t["label"], testid=f"chart-{t['name']}", href=href
+                items, title=t["label"], testid=f"chart-{t['name']}", href=href, width=charts.NARROW
             )
         else:
-            out[t["name"]] = charts.bar_chart(
+            out[t["name"]] = charts.bar_list(
                 items, title=t["label"], testid=f"chart-{t['name']}", href=href, max_items=40
             )
+    tiles = [
+        (
+            t["name"],
+            t["col"],
+            t["row"],
+            t["count"],
+            # A square may hold more than one stored spelling; the first is the filter.
+            SearchParams().url(region=t["provinces"][0]) if t["provinces"] else None,
+        )
+        for t in d["map"]["tiles"]
+    ]
+    out["map"] = charts.tile_map(tiles, title="各省问题数", testid="map-provinces")
     return out
 
 

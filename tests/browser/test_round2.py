@@ -11,6 +11,8 @@ from urllib.parse import quote
 import openpyxl
 import pytest
 
+from tests.browser.conftest import SCREENSHOTS
+
 VIEWPORTS = ["laptop", "phone"]
 
 
@@ -63,4 +65,59 @@ def test_with_and_compare_downloads(viewport: str, open_page, ids) -> None:
     assert name.startswith("通报对照_") and name.endswith(".xlsx")
     ws = openpyxl.load_workbook(io.BytesIO(body)).active
     assert ws["A1"].value == "问题类型" and ws.max_column == 1 + len(ids.notices)
+    w.assert_clean()
+
+
+# Each chart's bars and counts as drawn: bar widths, values, and whether each count's box
+# lies inside the chart's box and the window (not cut off, not in a sideways scroll box).
+CHART_GEOMETRY_JS = """(sel) => {
+  const out = [];
+  for (const svg of document.querySelectorAll(sel)) {
+    const box = svg.getBoundingClientRect();
+    const rows = [];
+    for (const g of svg.querySelectorAll('g.row')) {
+      const bar = g.querySelector('rect.bar').getBoundingClientRect();
+      const v = g.querySelector('text.value');
+      const vb = v.getBoundingClientRect();
+      rows.push({width: bar.width, value: Number(v.textContent.replace(/,/g, '')),
+                 inside: vb.right <= box.right + 0.5 && vb.right <= window.innerWidth,
+                 height: vb.height});
+    }
+    out.push({id: svg.dataset.testid, right: box.right, rows});
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_stats_charts_fit_and_are_proportional(viewport: str, open_page) -> None:
+    w = open_page(viewport)
+    assert w.goto("/stats") == 200
+    w.page.wait_for_selector("svg[data-testid=map-provinces]")
+    w.screenshot(f"r2-stats-{viewport}")
+    w.page.locator("[data-testid=stat-map]").screenshot(
+        path=str(SCREENSHOTS / f"r2-stats-map-{viewport}.png")
+    )
+    ov = w.overflow()
+    assert ov["scrollWidth"] <= ov["clientWidth"] + 1, ov["offenders"]
+    charts = w.page.evaluate(CHART_GEOMETRY_JS, "svg.bar-list")
+    assert len(charts) >= 4
+    for c in charts:
+        assert c["right"] <= w.page.viewport_size["width"], c["id"]
+        top = max(r["value"] for r in c["rows"])
+        widest = max(r["width"] for r in c["rows"])
+        for r in c["rows"]:
+            assert r["inside"], (c["id"], r)
+            assert r["width"] == pytest.approx(widest * r["value"] / top, abs=1.0), (c["id"], r)
+    # The tile map: every square with problems shows its count inside the window.
+    counts = w.page.locator("svg[data-testid=map-provinces] text.value")
+    assert counts.count() > 3
+    for i in range(counts.count()):
+        box = counts.nth(i).bounding_box()
+        assert box and box["x"] + box["width"] <= w.page.viewport_size["width"]
+    assert w.small_text(10.0) == []
+    # The heat table's first row links to a filtered search.
+    link = w.page.locator("table[data-testid=type-year] tbody tr").first.locator("td a").first
+    href = link.get_attribute("href")
+    assert href and "type=" in href and "year=" in href
     w.assert_clean()
