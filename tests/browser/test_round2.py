@@ -121,3 +121,76 @@ def test_stats_charts_fit_and_are_proportional(viewport: str, open_page) -> None
     href = link.get_attribute("href")
     assert href and "type=" in href and "year=" in href
     w.assert_clean()
+
+
+# A4 landscape (297 mm) less the 12 mm margins of the print stylesheet, in CSS px (96/in).
+A4_LANDSCAPE_PRINTABLE_PX = round((297 - 2 * 12) / 25.4 * 96)
+PRINT_PAGES = {
+    "search": lambda ids: "/search?q=" + quote("公务接待"),
+    "side": lambda ids: "/search?view=side&q=" + quote("公务接待"),
+    "with": lambda ids: f"/problems/{ids.problem}?with={','.join(ids.similar)}",
+    "notice": lambda ids: f"/notices/{ids.notice}",
+}
+PRINT_STATE_JS = """() => {
+  const shown = (sel) => [...document.querySelectorAll(sel)].some(
+    (e) => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden');
+  const body = getComputedStyle(document.body);
+  const wide = [...document.querySelectorAll('main table, main .side-scroll')]
+    .map((e) => Math.round(e.getBoundingClientRect().right));
+  const targets = 'main a[href^="/problems"], main a[href^="/notices"]';
+  const links = [...document.querySelectorAll(targets)].slice(0, 20).map((a) => {
+    const after = getComputedStyle(a, '::after');
+    return {content: after.content, size: parseFloat(after.fontSize)};
+  });
+  const coloured = [...document.querySelectorAll('main *')].filter((e) => {
+    const s = getComputedStyle(e);
+    return s.color !== 'rgb(0, 0, 0)' || !['rgba(0, 0, 0, 0)', 'rgb(255, 255, 255)']
+      .includes(s.backgroundColor);
+  }).map((e) => e.tagName + '.' + e.className).slice(0, 5);
+  return {header: shown('header.site'), forms: shown('form[role=search]'),
+          facets: shown('.facets'), color: body.color, background: body.backgroundColor,
+          wide, links, coloured, scrollWidth: document.documentElement.scrollWidth,
+          clientWidth: document.documentElement.clientWidth};
+}"""
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("name", list(PRINT_PAGES))
+def test_print_layout(name: str, viewport: str, open_page, ids) -> None:
+    w = open_page(viewport)
+    path = PRINT_PAGES[name](ids)
+    assert w.goto(path) == 200
+    w.page.emulate_media(media="print")
+    w.page.wait_for_selector("main")
+    w.screenshot(f"r2-print-{name}-{viewport}")
+    state = w.page.evaluate(PRINT_STATE_JS)
+    assert not state["header"] and not state["forms"] and not state["facets"], state
+    assert state["color"] == "rgb(0, 0, 0)" and state["background"] == "rgb(255, 255, 255)"
+    assert state["coloured"] == [], state["coloured"]
+    assert state["links"], "no links on the page"
+    for link in state["links"]:
+        assert "/" in link["content"] and link["size"] <= 9, link
+    # On paper: lay the page out at the printable width of A4 landscape; nothing sticks out.
+    w.page.set_viewport_size({"width": A4_LANDSCAPE_PRINTABLE_PX, "height": 700})
+    state = w.page.evaluate(PRINT_STATE_JS)
+    assert state["scrollWidth"] <= state["clientWidth"] + 1, state
+    assert all(right <= A4_LANDSCAPE_PRINTABLE_PX + 1 for right in state["wide"]), state["wide"]
+    if viewport == "laptop":
+        pdf = SCREENSHOTS / f"r2-print-{name}.pdf"
+        w.page.pdf(path=str(pdf), format="A4", landscape=True, prefer_css_page_size=True)
+        _first_page_png(pdf, SCREENSHOTS / f"r2-print-{name}-pdf-page1.png")
+    w.assert_clean()
+
+
+def _first_page_png(pdf: Path, png: Path) -> None:
+    """The PDF's first page as a PNG, to look at; and the paper really is landscape."""
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(str(pdf))
+    try:
+        page = doc[0]
+        width, height = page.get_size()
+        assert width > height, (width, height)
+        page.render(scale=1.2).to_pil().save(png)
+    finally:
+        doc.close()
