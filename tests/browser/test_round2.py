@@ -194,3 +194,54 @@ def _first_page_png(pdf: Path, png: Path) -> None:
         page.render(scale=1.2).to_pil().save(png)
     finally:
         doc.close()
+
+
+@pytest.mark.parametrize("path", ["/search?q=" + quote("公务接待"), "/search", "/"])
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_one_search_box_per_page(viewport: str, path: str, open_page) -> None:
+    w = open_page(viewport)
+    assert w.goto(path) == 200
+    boxes = w.page.locator("input[name=q]")
+    assert boxes.count() == 1
+    assert boxes.first.is_visible()
+    w.assert_clean()
+
+
+def test_phone_filter_button_opens_the_facets(open_page) -> None:
+    w = open_page("phone")
+    assert w.goto("/search?q=" + quote("公务接待")) == 200
+    toggle = w.page.locator("[data-testid=filters-toggle]")
+    toggle.wait_for(state="visible")
+    w.screenshot("r2-filters-closed-phone")
+    # At the top: within the first screen, above the first result.
+    box = toggle.bounding_box()
+    first_hit = w.page.locator("article[data-testid=hit]").first.bounding_box()
+    assert box and first_hit and box["y"] + box["height"] <= min(844, first_hit["y"])
+    facet = w.page.locator("section[data-facet=organisation] a[data-testid=facet-value]").first
+    assert not facet.is_visible()
+    toggle.click()
+    facet.wait_for(state="visible")
+    w.screenshot("r2-filters-open-phone")
+    org = facet.get_attribute("data-value")
+    with w.page.expect_navigation():
+        facet.click()
+    assert "org=" in w.page.url
+    chip = w.page.locator("a[data-testid=chip]").filter(has_text=org or "")
+    chip.wait_for(state="visible")
+    assert "已选 1 项" in w.page.locator("[data-testid=filters-toggle]").inner_text()
+    w.assert_clean()
+
+
+def test_laptop_facets_need_no_button(open_page) -> None:
+    w = open_page("laptop")
+    assert w.goto("/search?q=" + quote("公务接待")) == 200
+    w.page.wait_for_selector("section[data-facet=organisation]")
+    w.screenshot("r2-filters-laptop")
+    assert not w.page.locator("[data-testid=filters-toggle]").is_visible()
+    facet = w.page.locator("section[data-facet=organisation] a[data-testid=facet-value]").first
+    assert facet.is_visible()
+    # Beside the results, not above them.
+    hit = w.page.locator("article[data-testid=hit]").first.bounding_box()
+    fb = facet.bounding_box()
+    assert fb and hit and fb["x"] + fb["width"] <= hit["x"]
+    w.assert_clean()
