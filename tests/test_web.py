@@ -31,6 +31,19 @@ from tests.test_web_security import (
 from web import create_app
 
 CSV_HEADER = ["单位", "通报", "序号", "问题", "整改措施", "问题类型", "链接"]
+# Added after the first seven, which scripts read by position.
+CSV_EXTRA = [
+    "省",
+    "市",
+    "区县",
+    "巡察组",
+    "巡察类型",
+    "巡察起止",
+    "反馈日期",
+    "发布日期",
+    "整改状态",
+    "问题表述",
+]
 
 
 # -- fixtures --------------------------------------------------------------------------
@@ -548,7 +561,8 @@ def test_stats_page_csv_and_twin(client: FlaskClient, truth: Truth) -> None:
     doc = page(client, "/stats")
     charts = doc.select("svg[data-testid^=chart-]")
     assert len(charts) == len(d["tables"]) >= 4
-    tables = doc.select("table")
+    # The number tables behind the charts (the heat table and durations are tested apart).
+    tables = doc.select("details > table")
     assert len(tables) == len(d["tables"])
     for table, t in zip(tables, d["tables"], strict=True):
         shown = [[td.get_text(strip=True) for td in tr.find_all("td")] for tr in table.tbody("tr")]
@@ -601,20 +615,40 @@ def test_search_csv(client: FlaskClient, truth: Truth, q: str) -> None:
     assert resp.data.startswith(b"\xef\xbb\xbf")
     assert resp.headers["Content-Disposition"].startswith("attachment")
     rows = list(csv.reader(io.StringIO(resp.data.decode("utf-8-sig"), newline="")))
-    assert rows[0] == CSV_HEADER
+    assert rows[0][:7] == CSV_HEADER
+    assert rows[0] == CSV_HEADER + CSV_EXTRA
     body = rows[1:]
     expected = {h["id"] for h in all_hits(client, q=q)}
     assert len(body) == len(expected) > 0
     seen = set()
     for row in body:
-        assert len(row) == len(CSV_HEADER)
-        link = urlsplit(row[-1])
+        assert len(row) == len(CSV_HEADER) + len(CSV_EXTRA)
+        link = urlsplit(row[6])
         assert link.scheme in ("http", "https") and link.netloc
         pid = link.path.rsplit("/", 1)[1]
         seen.add(pid)
         _, problem = truth.problems[pid]
         assert row[0] == truth.org_of(pid) and row[3] == problem.title
         assert row[4] == "\n".join(problem.measures)
+        assert_extra_columns(dict(zip(rows[0], row, strict=True)), truth, pid)
     assert seen == expected
     for row in body[:5]:
-        assert client.get(row[-1]).status_code == 200
+        assert client.get(row[6]).status_code == 200
+
+
+def assert_extra_columns(row: dict[str, str], truth: Truth, pid: str) -> None:
+    """The added columns hold the notice's metadata and the problem's own text."""
+    nid, problem = truth.problems[pid]
+    n = truth.notices[nid]
+    assert row["省"] == (n.region.province or "")
+    assert row["市"] == (n.region.city or "")
+    assert row["区县"] == (n.region.district or "")
+    assert row["巡察组"] == (n.inspector or "")
+    assert row["巡察类型"] == (n.inspection_kind or "")
+    assert row["反馈日期"] == (n.feedback_date or "")
+    assert row["发布日期"] == (n.published_date or "")
+    assert row["整改状态"] == (problem.status or "")
+    for d in (n.inspection_start, n.inspection_end):
+        assert (d or "") in row["巡察起止"]
+    text = problem.text
+    assert row["问题表述"] == ("'" + text if text.startswith(("=", "+", "-", "@")) else text)

@@ -168,7 +168,7 @@ def assert_error_json(body: dict[str, Any], status: int) -> None:
 EVIL_NAME = 'evil\r\nX-Injected: 1; filename="x.html".txt'
 EVIL_ORG = "淮北市档案协会"
 ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
-SEARCHES = ("/search", "/api/search", "/search.csv")
+SEARCHES = ("/search", "/api/search", "/search.csv", "/search.xlsx")
 FILTERS = ("org", "region", "year", "type", "inspector")
 NASTY = {
     "control": "整改\x00\x01\x07\x1b\x7f",
@@ -230,7 +230,7 @@ BAD_IDS = {
 
 
 def id_cases() -> Iterator[Any]:
-    for path in ("/compare", "/api/compare"):
+    for path in ("/compare", "/api/compare", "/compare.csv", "/compare.xlsx"):
         for key, value in BAD_IDS.items():
             status = 404 if key == "zeros" else 400
             yield pytest.param(path, {"notices": value}, status, id=f"{path}-{key}")
@@ -329,14 +329,25 @@ def test_hostile_parameters(
 
 @pytest.mark.parametrize("raw", PATH_IDS)
 @pytest.mark.parametrize(
-    "template", ["/problems/{}", "/api/problems/{}", "/notices/{}", "/notices/{}/source"]
+    "template",
+    [
+        "/problems/{}",
+        "/api/problems/{}",
+        "/notices/{}",
+        "/notices/{}/source",
+        "/problems/{}/compare.csv",
+        "/problems/{}/compare.xlsx",
+    ],
 )
 def test_hostile_ids_in_paths(client: FlaskClient, template: str, raw: str) -> None:
     path = template.format(raw)
     check_answer(client.get(path), path, 404)
 
 
-@pytest.mark.parametrize("path", ["/problems/{}", "/api/problems/{}"])
+@pytest.mark.parametrize(
+    "path",
+    ["/problems/{}", "/api/problems/{}", "/problems/{}/compare.xlsx", "/problems/{}/compare.csv"],
+)
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
@@ -440,10 +451,12 @@ def test_bad_parameters_are_400(client: FlaskClient, query: str) -> None:
     assert body.status_code == 400
     assert_error_json(body.get_json(), 400)
     assert client.get("/search.csv?" + query).status_code == 400
+    assert client.get("/search.xlsx?" + query).status_code == 400
 
 
 ROUTES = """/ /search /search.csv /stats /stats.csv /compare /api/ /api/search /api/compare
 /api/stats /problems/{p} /api/problems/{p} /notices/{n} /api/notices/{n} /notices/{n}/source
+/search.xlsx /compare.csv /compare.xlsx /problems/{p}/compare.csv /problems/{p}/compare.xlsx
 """.split()
 
 
@@ -536,6 +549,9 @@ def header_urls(hostile: dict[str, dict[str, Any]]) -> list[str]:
         "/",
         "/search?q=x",
         "/search.csv?q=x",
+        "/search.xlsx?q=x",
+        f"/compare.xlsx?notices={s}",
+        f"/problems/{s}-1/compare.csv",
         "/stats",
         "/stats.csv",
         f"/compare?notices={s}",
@@ -612,6 +628,27 @@ def test_hostile_file_name_cannot_inject_headers(client: FlaskClient, web_data: 
     assert disposition.startswith("attachment")
     assert "\r" not in disposition and "\n" not in disposition
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("ext", ["csv", "xlsx"])
+def test_hostile_names_in_download_file_names(
+    client: FlaskClient, hostile: dict[str, dict[str, Any]], ext: str
+) -> None:
+    """Organisations, titles and queries with markup or header syntax make safe file names."""
+    nid = hostile["script"]["id"]
+    for path in (
+        f"/compare.{ext}?notices={nid},{hostile['img']['id']}",
+        f"/problems/{nid}-1/compare.{ext}",
+        f"/search.{ext}?" + urlencode({"q": 'x"\r\nX-Injected: 1; filename="a.html'}),
+        f"/search.{ext}?" + urlencode({"q": NASTY["script"], "org": NASTY["img"]}),
+    ):
+        resp = client.get(path)
+        assert resp.status_code == 200, path
+        assert "X-Injected" not in resp.headers
+        cd = resp.headers["Content-Disposition"]
+        assert cd.startswith('attachment; filename="') and cd.count('"') == 2, cd
+        assert "\r" not in cd and "\n" not in cd and "<" not in cd and ">" not in cd
+        assert resp.headers["X-Content-Type-Options"] == "nosniff"
 
 
 @pytest.mark.parametrize(

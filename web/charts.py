@@ -105,11 +105,13 @@ def summary(items: Sequence[tuple[str, int]]) -> str:
     return f"共 {len(items)} 项，合计 {_fmt(total)}，最多：{top_label} {_fmt(top_value)}"
 
 
-def _open(testid: str, height: float, title: str, desc: str) -> list[str]:
+def _open(
+    testid: str, height: float, title: str, desc: str, width: int = WIDTH, cls: str = ""
+) -> list[str]:
     ident = _ID_UNSAFE.sub("_", testid) or "chart"
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"'
-        f' data-testid="{_esc(testid)}" viewBox="0 0 {WIDTH} {_num(height)}" width="100%"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart{cls}" role="img"'
+        f' data-testid="{_esc(testid)}" viewBox="0 0 {width} {_num(height)}" width="100%"'
         f' aria-labelledby="{ident}-title {ident}-desc" font-family="{_esc(FONT_STACK)}"'
         f' fill="{TEXT_COLOR}">',
         f'<title id="{ident}-title">{_esc(title)}</title>',
@@ -177,30 +179,36 @@ def column_chart(
     title: str,
     testid: str,
     href: Href | None = None,
+    width: int = WIDTH,
 ) -> str:
-    """Vertical columns on a gridded axis, for short ordered labels such as years."""
+    """Vertical columns on a gridded axis, for short ordered labels such as years.
+
+    ``width`` (viewBox units) sets how much the text is scaled: a narrow chart drawn at a
+    phone's width keeps its text readable."""
     if not items:
         return _empty(title, testid)
     ticks = nice_ticks(max(value for _, value in items))
     top_tick = ticks[-1]
     plot_h = _PLOT_BOTTOM - _PLOT_TOP
-    slot = (_PLOT_RIGHT - _PLOT_LEFT) / len(items)
+    plot_left = _PLOT_LEFT if width >= WIDTH else 44
+    plot_right = width - 12
+    slot = (plot_right - plot_left) / len(items)
     col_w = min(48.0, slot * 0.7)
     widest = max(text_width(label, _VALUE_SIZE) for label, _ in items)
     every = max(1, math.ceil((widest + 4) / slot))  # thin out labels that would collide
     # All values or none: a lone "0" above a row of unlabelled columns reads as an error.
     show_values = all(text_width(_fmt(value), _VALUE_SIZE) <= slot - 2 for _, value in items)
-    parts = _open(testid, _COL_HEIGHT, title, summary(items))
+    parts = _open(testid, _COL_HEIGHT, title, summary(items), width)
     for tick in ticks:
         y = _PLOT_BOTTOM - tick / top_tick * plot_h
         parts.append(
-            f'<line class="grid" x1="{_PLOT_LEFT}" x2="{_PLOT_RIGHT}" y1="{_num(y)}"'
+            f'<line class="grid" x1="{plot_left}" x2="{plot_right}" y1="{_num(y)}"'
             f' y2="{_num(y)}" stroke="{GRID_COLOR}" stroke-width="1"/>'
-            f'<text class="tick" x="{_PLOT_LEFT - 6}" y="{_num(y + 4)}" text-anchor="end"'
+            f'<text class="tick" x="{plot_left - 6}" y="{_num(y + 4)}" text-anchor="end"'
             f' font-size="{_TICK_SIZE}" fill="{MUTED_COLOR}">{_fmt(tick)}</text>'
         )
     for i, (label, value) in enumerate(items):
-        centre = _PLOT_LEFT + (i + 0.5) * slot
+        centre = plot_left + (i + 0.5) * slot
         col_h = max(value, 0) / top_tick * plot_h
         col = (
             f"<title>{_esc(label)}：{_fmt(value)}</title>"
@@ -220,7 +228,118 @@ def column_chart(
             )
         parts.append(_wrap(f'<g class="column">{col}</g>', label, href))
     parts.append(
-        f'<line class="axis" x1="{_PLOT_LEFT}" x2="{_PLOT_RIGHT}" y1="{_PLOT_BOTTOM}"'
+        f'<line class="axis" x1="{plot_left}" x2="{plot_right}" y1="{_PLOT_BOTTOM}"'
         f' y2="{_PLOT_BOTTOM}" stroke="{MUTED_COLOR}" stroke-width="1"/>'
+    )
+    return "".join(parts) + "</svg>"
+
+
+# Stacked bar list geometry: the label on its own line above its bar, so that a chart drawn
+# at a phone's width keeps long labels, proportional bars and every count readable.
+NARROW = 360
+_LIST_ROW = 40
+_LIST_BAR_H = 14
+_LIST_VALUE_W = 52
+
+
+def bar_list(
+    items: Sequence[tuple[str, int]],
+    *,
+    title: str,
+    testid: str,
+    href: Href | None = None,
+    max_items: int = 40,
+) -> str:
+    """Horizontal bars under their labels in a narrow viewBox (types, regions, levels)."""
+    if not items:
+        return _empty(title, testid)
+    shown = list(items[: max(max_items, 1)])
+    hidden = len(items) - len(shown)
+    scale = max(max(value for _, value in shown), 1)
+    bar_max = NARROW - _LIST_VALUE_W
+    height = _TOP + len(shown) * _LIST_ROW + (24 if hidden else 0) + 4
+    parts = _open(testid, height, title, summary(items), NARROW, " bar-list")
+    for i, (label, value) in enumerate(shown):
+        top = _TOP + i * _LIST_ROW
+        width = max(value, 0) / scale * bar_max
+        row = (
+            f"<title>{_esc(label)}：{_fmt(value)}</title>"
+            f'<text class="label" x="0" y="{top + 13}" font-size="{_LABEL_SIZE}">'
+            f"{_esc(truncate(label, NARROW))}</text>"
+            f'<rect class="bar" x="0" y="{top + 18}" width="{_num(width)}"'
+            f' height="{_LIST_BAR_H}" rx="2" fill="{BAR_COLOR}"/>'
+            f'<text class="value" x="{_num(width + 5)}" y="{top + 30}"'
+            f' font-size="{_VALUE_SIZE}">{_fmt(value)}</text>'
+        )
+        parts.append(_wrap(f'<g class="row">{row}</g>', label, href))
+    if hidden:
+        parts.append(
+            f'<text class="more" x="0" y="{_TOP + len(shown) * _LIST_ROW + 16}"'
+            f' font-size="{_VALUE_SIZE}" fill="{MUTED_COLOR}">另有 {hidden} 项未在图中显示</text>'
+        )
+    return "".join(parts) + "</svg>"
+
+
+# Tile map: one square per province; light to dark blue by count, grey when none.
+TILE = 40
+_TILE_GAP = 2
+HEAT_COLORS = ["#eef1f4", "#dbe7f5", "#a9c6e8", "#6f9fd4", "#3a75b8", "#1d4f8c"]
+HEAT_INK = [MUTED_COLOR, TEXT_COLOR, TEXT_COLOR, TEXT_COLOR, "#ffffff", "#ffffff"]
+
+
+def heat_level(value: int, maximum: int, levels: int = 5) -> int:
+    """0 for nothing, else 1..levels in proportion to ``maximum`` (any count shows)."""
+    if value <= 0 or maximum <= 0:
+        return 0
+    return max(1, min(levels, math.ceil(value / maximum * levels)))
+
+
+def tile_map(
+    tiles: Sequence[tuple[str, int, int, int, str | None]],
+    *,
+    title: str,
+    testid: str,
+) -> str:
+    """Squares (name, column, row, count, link or None) on a grid, shaded by count."""
+    if not tiles:
+        return _empty(title, testid)
+    cols = max(c for _, c, _, _, _ in tiles) + 1
+    rows = max(r for _, _, r, _, _ in tiles) + 1
+    width = cols * TILE
+    maximum = max(n for *_, n, _ in tiles)
+    legend_y = _TOP + rows * TILE + 10
+    height = legend_y + 28
+    desc = summary([(name, n) for name, _, _, n, _ in tiles if n])
+    parts = _open(testid, height, title, desc, width, " tile-map")
+    for name, col, row, count, link in tiles:
+        level = heat_level(count, maximum)
+        x, y = col * TILE + _TILE_GAP / 2, _TOP + row * TILE + _TILE_GAP / 2
+        size = TILE - _TILE_GAP
+        ink = HEAT_INK[level]
+        tile = (
+            f"<title>{_esc(name)}：{_fmt(count)}</title>"
+            f'<rect class="tile heat-{level}" x="{_num(x)}" y="{_num(y)}" width="{size}"'
+            f' height="{size}" rx="3" fill="{HEAT_COLORS[level]}"/>'
+            f'<text class="label" x="{_num(x + size / 2)}" y="{_num(y + 16)}"'
+            f' text-anchor="middle" font-size="12" fill="{ink}">{_esc(name)}</text>'
+        )
+        if count:
+            tile += (
+                f'<text class="value" x="{_num(x + size / 2)}" y="{_num(y + 32)}"'
+                f' text-anchor="middle" font-size="12" fill="{ink}">{_fmt(count)}</text>'
+            )
+        parts.append(f'<a href="{_esc(link)}">{tile}</a>' if link and count else tile)
+    parts.append(
+        f'<text class="legend" x="0" y="{legend_y + 14}" font-size="12"'
+        f' fill="{MUTED_COLOR}">少</text>'
+    )
+    for i, colour in enumerate(HEAT_COLORS[1:]):
+        parts.append(
+            f'<rect class="legend-step" x="{18 + i * 22}" y="{legend_y + 2}" width="20"'
+            f' height="16" fill="{colour}"/>'
+        )
+    parts.append(
+        f'<text class="legend" x="{18 + 5 * 22 + 4}" y="{legend_y + 14}" font-size="12"'
+        f' fill="{MUTED_COLOR}">多（最多 {_fmt(maximum)}）；灰色为无问题</text>'
     )
     return "".join(parts) + "</svg>"

@@ -22,8 +22,17 @@ def cell(value: object) -> object:
     return value
 
 
+def disposition(filename: str, fallback: str = "") -> str:
+    """An attachment header: the UTF-8 name (RFC 5987) and an ASCII name for old clients."""
+    ascii_name = fallback or filename.encode("ascii", "ignore").decode()
+    ascii_name = "".join(c for c in ascii_name if c.isprintable() and c not in '"\\')
+    if not ascii_name or ascii_name.startswith("."):
+        ascii_name = "export" + (ascii_name or ".csv")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
 def csv_response(
-    header: Sequence[str], rows: Iterable[Sequence[object]], filename: str
+    header: Sequence[str], rows: Iterable[Sequence[object]], filename: str, fallback: str = ""
 ) -> Response:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
@@ -33,8 +42,5 @@ def csv_response(
     body = "\ufeff" + buf.getvalue()
     resp = Response(body.encode("utf-8"), mimetype="text/csv")
     resp.headers["Content-Type"] = "text/csv; charset=utf-8"
-    resp.headers["Content-Disposition"] = (
-        f'attachment; filename="{filename.encode("ascii", "ignore").decode() or "export.csv"}"; '
-        f"filename*=UTF-8''{quote(filename)}"
-    )
+    resp.headers["Content-Disposition"] = disposition(filename, fallback)
     return resp

@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from flask import current_app
+
 from archive.errors import NotFound
 from indexer import taxonomy
 from indexer.schema import FACETS
 from indexer.similar import similar
+from web import statsdata
 from web.errors import Missing
 from web.params import FILTERS, SearchParams
 from web.resources import get_archive, get_index
@@ -125,6 +128,7 @@ def search(p: SearchParams) -> dict[str, Any]:
             "problems": p.url(kind="problem", page=1),
             "notices": p.url(kind="notice", page=1),
             "csv": p.url("/search.csv", page=1),
+            "xlsx": p.url("/search.xlsx", page=1),
             "json": p.url("/api/search"),
         },
     }
@@ -349,7 +353,7 @@ def stats() -> dict[str, Any]:
             items = _with_missing_years(items)
         return [{"key": str(k), "label": _facet_value_label(name, k), "count": c} for k, c in items]
 
-    return {
+    out = {
         "totals": {"notices": notices.total, "problems": problems.total},
         "tables": [
             {
@@ -384,6 +388,11 @@ def stats() -> dict[str, Any]:
             },
         ],
     }
+    # Added views (statsdata): the province tile map, type × year, rectification durations.
+    out["map"] = statsdata.province_map(problems.facets.get("province", []))
+    out["type_year"] = statsdata.type_by_year(problems.facets.get("year", []))
+    out["durations"] = statsdata.durations(str(current_app.config["DATA_DIR"]))
+    return out
 
 
 __all__ = ["FILTERS", "compare", "home", "notice", "problem", "search", "stats"]

@@ -5,14 +5,15 @@ from __future__ import annotations
 import mimetypes
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request
 
 from archive.errors import NotFound
-from web import charts, data
+from web import charts, data, exports
 from web.csvexport import csv_response
 from web.errors import Missing
 from web.params import ID_RE, PROBLEM_ID_RE, SearchParams, id_list
 from web.resources import get_archive
+from web.xlsxexport import xlsx_response
 
 bp = Blueprint("pages", __name__)
 
@@ -45,27 +46,18 @@ def search():
     return render_template("search.html", d=data.search(p), p=p)
 
 
-@bp.get("/search.csv")
-def search_csv():
+def _download(table: exports.Table, what: str, subject: str, ext: str) -> Response:
+    name, fallback = exports.filenames(what, subject, ext)
+    if ext == "xlsx":
+        return xlsx_response(table, name, fallback)
+    return csv_response(table.header, table.rows, name, fallback)
+
+
+@bp.get("/search.<any(csv, xlsx):ext>")
+def search_download(ext: str):
     p = SearchParams.from_args(request.args)
-    rows = data.export_rows(p)
-    base = request.host_url.rstrip("/")
-    return csv_response(
-        ["单位", "通报", "序号", "问题", "整改措施", "问题类型", "链接"],
-        (
-            [
-                h["organisation"],
-                h["notice_title"] or h["organisation"],
-                h["number"],
-                h["title"],
-                "\n".join(h["measures"]),
-                "、".join(t["label"] for t in h["types"]),
-                base + url_for("pages.problem", problem_id=h["id"]),
-            ]
-            for h in rows
-        ),
-        "巡察整改问题检索结果.csv",
-    )
+    table = exports.search_table(p, request.host_url.rstrip("/"))
+    return _download(table, "巡察整改问题", exports.describe(p), ext)
 
 
 @bp.get("/problems/<problem_id>")
@@ -73,6 +65,22 @@ def problem(problem_id: str):
     _check_problem_id(problem_id)
     with_ids = id_list(request.args, "with", PROBLEM_ID_RE, current_app.config["MAX_COMPARE"])
     return render_template("problem.html", d=data.problem(problem_id, with_ids))
+
+
+@bp.get("/problems/<problem_id>/compare.<any(csv, xlsx):ext>")
+def problem_download(problem_id: str, ext: str):
+    _check_problem_id(problem_id)
+    with_ids = id_list(request.args, "with", PROBLEM_ID_RE, current_app.config["MAX_COMPARE"])
+    main = data.problem_doc(problem_id)
+    others = []
+    for pid in with_ids:
+        if pid != problem_id:
+            try:
+                others.append(data.problem_doc(pid))
+            except Missing:
+                continue  # the page reports unknown ids; the download leaves them out
+    table = exports.with_table([main, *others], request.host_url.rstrip("/"))
+    return _download(table, "并排对照", main["title"], ext)
 
 
 @bp.get("/notices/<notice_id>")
@@ -109,6 +117,15 @@ def compare():
     return render_template("compare.html", d=data.compare(ids))
 
 
+@bp.get("/compare.<any(csv, xlsx):ext>")
+def compare_download(ext: str):
+    ids = id_list(request.args, "notices", ID_RE, current_app.config["MAX_COMPARE"])
+    d = data.compare(ids)
+    table = exports.compare_table(d, request.host_url.rstrip("/"))
+    subject = " ".join(dict.fromkeys(c["organisation"] for c in d["notices"]))
+    return _download(table, "通报对照", subject, ext)
+
+
 @bp.get("/stats")
 def stats():
     d = data.stats()
@@ -129,12 +146,24 @@ def _charts(d: dict) -> dict[str, str]:
 
         if t["name"] == "year":
             out[t["name"]] = charts.column_chart(
-                items, title=t["label"], testid=f"chart-{t['name']}", href=href
+                items, title=t["label"], testid=f"chart-{t['name']}", href=href, width=charts.NARROW
             )
         else:
-            out[t["name"]] = charts.bar_chart(
+            out[t["name"]] = charts.bar_list(
                 items, title=t["label"], testid=f"chart-{t['name']}", href=href, max_items=40
             )
+    tiles = [
+        (
+            t["name"],
+            t["col"],
+            t["row"],
+            t["count"],
+            # A square may hold more than one stored spelling; the first is the filter.
+            SearchParams().url(region=t["provinces"][0]) if t["provinces"] else None,
+        )
+        for t in d["map"]["tiles"]
+    ]
+    out["map"] = charts.tile_map(tiles, title="各省问题数", testid="map-provinces")
     return out
 
 

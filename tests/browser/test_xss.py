@@ -114,3 +114,31 @@ def test_injection_detector_sees_injection(open_page, payloads) -> None:
     assert found["xss"] == "number" and found["imgOnerror"] == 1, found
     assert found["hostileScripts"] == 1, found
     w.assert_clean()
+
+
+@pytest.mark.parametrize("viewport", ["laptop", "phone"])
+def test_hostile_query_and_filter_in_new_views(viewport: str, open_page, ids, payloads) -> None:
+    """Second-round views that echo input: the printed search line, the 筛选 button, the
+    download links, the stats map and heat table."""
+    w = open_page(viewport)
+    org = payloads.org_script
+    q = payloads.img + payloads.words[0][1]
+    path = f"/search?q={quote(q)}&org={quote(org)}"
+    _check(w, path, [], f"xss-r2-search-{viewport}")
+    for testid in ("export-csv", "export-xlsx"):
+        href = w.page.locator(f"[data-testid={testid}]").get_attribute("href") or ""
+        assert href.startswith("/search.") and "<" not in href and '"' not in href, href
+    assert "已选 1 项" in w.page.locator("[data-testid=filters-toggle]").inner_text()
+    w.page.emulate_media(media="print")
+    line = w.page.locator("[data-testid=print-query]")
+    line.wait_for(state="visible")
+    assert q in line.inner_text() and org in line.inner_text()
+    assert w.page.evaluate(INJECTED_JS) == CLEAN
+    w.page.emulate_media(media="screen")
+    s, i = ids.xss_problems["script"], ids.xss_problems["img"]
+    _check(w, f"/problems/{s}?with={i}", [payloads.org_script], f"xss-r2-with-{viewport}")
+    href = w.page.locator("[data-testid=with-xlsx]").get_attribute("href") or ""
+    assert href.startswith(f"/problems/{s}/compare.xlsx?with=") and "<" not in href
+    n = ",".join(ids.xss_notices[k] for k in ("script", "img"))
+    _check(w, f"/compare?notices={n}", [payloads.org_img], f"xss-r2-compare-{viewport}")
+    _check(w, "/stats", [], f"xss-r2-stats-{viewport}")
