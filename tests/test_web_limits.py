@@ -107,6 +107,13 @@ def test_a_refused_query_costs_no_search(live_server):
     ("path", "args", "kind"),
     [
         ("/search.csv", {"q": "公车"}, "export"),
+        ("/search.xlsx", {"q": "公车"}, "export"),
+        ("/compare.csv", {"notices": "a,b"}, "export"),
+        ("/compare.xlsx", {"notices": "a,b"}, "export"),
+        ("/problems/0123456789abcdef-1/compare.xlsx", {"with": "x"}, "export"),
+        ("/problems/0123456789abcdef-1/compare.csv", {"with": "x"}, "export"),
+        ("/compare", {"notices": "a,b"}, None),
+        ("/stats.csv", {}, None),
         ("/problems/0123456789abcdef-1", {}, "similar"),
         ("/api/problems/0123456789abcdef-1", {}, "similar"),
         ("/search", {"q": "公车", "view": "side"}, "side"),

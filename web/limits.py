@@ -59,7 +59,9 @@ _OR = {"|", "OR", "或"}
 _NOT = {"NOT", "非"}
 _AND = {"AND", "&", "和"}
 _PROBLEM_PAGE = re.compile(r"^(/api)?/problems/[^/]+$")
-_SEARCH_PATHS = {"/search", "/api/search", "/search.csv"}
+_SEARCH_PATHS = {"/search", "/api/search", "/search.csv", "/search.xlsx"}
+# Downloads of every matching row: each is costly whatever the query.
+_EXPORT_PATH = re.compile(r"^(/search|/compare|/problems/[^/]+/compare)\.(csv|xlsx)$")
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,7 @@ class QueryShape:
 
 def costly_kind(path: str, args: dict[str, str], shape: QueryShape | None = None) -> str | None:
     """Which costly work a request asks for (export, similar, side, query), or None."""
-    if path == "/search.csv":
+    if _EXPORT_PATH.match(path):
         return "export"
     if _PROBLEM_PAGE.match(path):
         return "similar"
