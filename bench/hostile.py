@@ -71,11 +71,12 @@ def marked_text(rng: random.Random, chars: int, newlines: bool = True) -> str:
     return ("\n" if newlines else "").join(parts)[:chars]
 
 
-def headings_text(rng: random.Random, chars: int) -> str:
-    """Heading after heading at every level, nothing in between: a parser's worst outline."""
+def headings_text(rng: random.Random, chars: int, max_lines: int | None = None) -> str:
+    """Heading after heading at every level, nothing in between: a parser's worst outline
+    (at most ``chars`` characters and ``max_lines`` lines)."""
     lines: list[str] = []
     size = 0
-    while size < chars:
+    while size < chars and (max_lines is None or len(lines) < max_lines):
         k = NUMERALS[rng.randrange(10)]
         for line in (
             f"{k}、关于巡察反馈问题整改落实情况",
@@ -87,7 +88,7 @@ def headings_text(rng: random.Random, chars: int) -> str:
         ):
             lines.append(line)
             size += len(line) + 1
-    return "\n".join(lines)[:chars]
+    return "\n".join(lines[:max_lines])[:chars]
 
 
 def seed_text() -> str:
@@ -128,10 +129,13 @@ def make_pdf(text: str, per_page: int = 40, width: int = 38) -> bytes:
     return buf.getvalue()
 
 
-def inputs(size: int, limit_chars: int, seed: int) -> list[tuple[str, Callable[[], bytes]]]:
-    """(file name, maker) of every hostile input; ``size`` bytes, or ``limit_chars`` for the
-    variants that must get past the loader's limit and into the parser."""
+def inputs(
+    size: int, limit_chars: int, seed: int, limit_lines: int | None = None
+) -> list[tuple[str, Callable[[], bytes]]]:
+    """(file name, maker) of every hostile input; ``size`` bytes, or ``limit_chars`` (and
+    ``limit_lines``) for the variants that must get past the loader's limits into the parser."""
     near = int(limit_chars * 0.95)
+    near_lines = int(limit_lines * 0.95) if limit_lines else None
 
     def rng(tag: str) -> random.Random:
         return random.Random(f"hostile:{seed}:{tag}")
@@ -155,7 +159,7 @@ def inputs(size: int, limit_chars: int, seed: int) -> list[tuple[str, Callable[[
         ("giant-line.txt", lambda: marked_text(rng("g"), cjk_chars, newlines=False).encode()),
         ("giant-line-near-limit.txt", lambda: marked_text(rng("g"), near, False).encode()),
         ("headings.txt", lambda: headings_text(rng("h"), cjk_chars).encode()),
-        ("headings-near-limit.txt", lambda: headings_text(rng("h"), near).encode()),
+        ("headings-near-limit.txt", lambda: headings_text(rng("h"), near, near_lines).encode()),
         ("random-bytes.txt", lambda: rng("b").randbytes(size)),
         ("random-high-bytes.txt", lambda: bytes(rng("hb").choices(range(0x80, 0x100), k=size))),
         ("padded-notice.txt", lambda: (notice + marked_text(rng("p"), cjk_chars)).encode()),
@@ -259,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", default="", help="only inputs whose name contains this")
     args = ap.parse_args(argv)
     exit_on_sigterm()
-    from archive.loaders import MAX_CHARS
+    from archive.loaders import MAX_CHARS, MAX_LINES
 
     t0 = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix="bench-hostile-"))
@@ -270,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         if seeded.returncode != 0:
             raise RuntimeError(f"导入种子通报失败：{seeded.stderr.strip()[:200]}")
         rows = []
-        for name, make in inputs(int(args.mb * 1024 * 1024), MAX_CHARS, args.seed):
+        for name, make in inputs(int(args.mb * 1024 * 1024), MAX_CHARS, args.seed, MAX_LINES):
             if args.only not in name:
                 continue
             path = tmp / "in" / name

@@ -431,7 +431,7 @@ def _corrupt_pdf(_: Path) -> bytes:
 
 
 def _long_text(_: Path) -> bytes:
-    return ("巡察整改" * 25 + "\n").encode("utf-8") * 10_100  # 1,020,099 characters
+    return ("巡察整改" * 25 + "\n").encode("utf-8") * 3_000  # 303,000 characters
 
 
 BAD = [
@@ -445,6 +445,7 @@ BAD = [
     ("nul.txt", lambda _: "巡察".encode() + b"\x00\x00\x01" * 20, "二进制"),
     ("big.txt", lambda _: b"a" * (10 * 1024 * 1024), "8 MiB"),
     ("long.txt", _long_text, "过长"),
+    ("lines.txt", lambda _: "巡察整改\n".encode() * 20_001, "行数过多"),
     ("table.xls", lambda _: b"x", "不支持的文件类型"),
     ("setup.exe", lambda _: b"MZ\x00\x00", "不支持的文件类型"),
     ("README", lambda _: "巡察".encode(), "不支持的文件类型"),
