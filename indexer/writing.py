@@ -176,11 +176,11 @@ def _build_lock(data_dir: Path, timeout: float) -> Iterator[None]:
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def _writer(ix, timeout: float, limitmb: int = 128):
+def _writer(ix, timeout: float):
     try:
         # Plain segment files: Whoosh reads a compound one through a file handle it never
         # closes once the index is not memory-mapped (see ``storage``).
-        w = ix.writer(timeout=timeout, compound=False, limitmb=limitmb)
+        w = ix.writer(timeout=timeout, compound=False)
     except LockError as exc:
         raise IndexBusy(f"索引正被另一个进程写入，等待 {timeout:g} 秒后仍未释放") from exc
     _read_lengths_once(w)
