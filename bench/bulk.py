@@ -145,7 +145,9 @@ def run(base: int, bulk: int, work: Path) -> dict[str, Any]:
         raise RuntimeError(res.stderr[-2000:])
     python("indexer", "build", "--data", data, timeout=200)
     proc, port = start_server(data, work / "server.log")
-    out: dict[str, Any] = {"base": base, "bulk": bulk}
+    # Other work on the machine decides the figures (the child sync shares 2 cores with
+    # the server and its clients): the load average at the ingest and at the end.
+    out: dict[str, Any] = {"base": base, "bulk": bulk, "load_at_ingest": os.getloadavg()[0]}
     try:
         before = notice_total(port)
         with Clients(port) as clients:
@@ -182,6 +184,7 @@ def run(base: int, bulk: int, work: Path) -> dict[str, Any]:
         except subprocess.TimeoutExpired:
             proc.kill()
     out["seconds"] = round(time.monotonic() - t_all, 1)
+    out["load_at_end"] = os.getloadavg()[0]
     return out
 
 
