@@ -310,8 +310,10 @@ def _latency(r: dict[str, Any]) -> list[str]:
 
 
 def _http(runs: list[dict[str, Any]]) -> list[str]:
-    lines = ["", "## Over HTTP (`python -m web`, waitress, 127.0.0.1)", ""]
+    lines = ["", "## Over HTTP (`python -m web`, default workers, 127.0.0.1)", ""]
     lines += [
+        "Runs from 2026-12 use the server's default worker processes (2 on this machine); "
+        "earlier runs one waitress process. "
         "Mixed requests: `/api/search` with the query mix, `/search` HTML pages, "
         "`/api/problems/<id>` (with similar problems). Latencies in ms.",
         "",
