@@ -121,6 +121,7 @@ class Generation:
         self._lengths: dict[str, np.ndarray] = {}
         self._kinds: dict[str, np.ndarray] = {}
         self._facets: dict[str, tuple[list[Any], np.ndarray, np.ndarray | None]] | None = None
+        self._facet_orders: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._date_rank: np.ndarray | None = None
         self._df: dict[tuple[str, str], int] = {}
         self._docs: OrderedDict[int, tuple[dict[str, Any], Any]] = OrderedDict()
@@ -139,6 +140,7 @@ class Generation:
             new.cache = self.cache
             new._lengths, new._kinds, new._df = self._lengths, self._kinds, self._df
             new._facets, new._date_rank = self._facets, self._date_rank
+            new._facet_orders = self._facet_orders
         return new
 
     def segment_ids(self) -> set[str]:
@@ -331,8 +333,22 @@ class Generation:
                 self._facets = out
             return self._facets
 
+    def _facet_order(self, name: str, values: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+        """(rank of each value in ``str`` order, whether the value is shown at all), once per
+        generation: ties of counts are broken by this rank without sorting Python tuples."""
+        with self._lock:
+            cached = self._facet_orders.get(name)
+            if cached is None or len(cached[0]) != len(values):
+                keys = [str(v) for v in values]
+                rank = np.empty(len(values), dtype=np.int64)
+                rank[sorted(range(len(values)), key=keys.__getitem__)] = np.arange(len(values))
+                shown = np.array([v not in (None, "", 0) for v in values], dtype=bool)
+                cached = self._facet_orders[name] = (rank, shown)
+            return cached
+
     def facet_counts(self, ids: np.ndarray) -> dict[str, list[tuple[Any, int]]]:
-        """Facet values of the documents ``ids`` with their counts, most frequent first."""
+        """Facet values of the documents ``ids`` with their counts, most frequent first (ties
+        in ``str`` order of the value)."""
         out: dict[str, list[tuple[Any, int]]] = {}
         mask = None
         for name, (values, codes, docs) in self.facet_columns().items():
@@ -346,13 +362,12 @@ class Generation:
                     mask = np.zeros(self.n, dtype=bool)
                     mask[ids] = True
                 counts = np.bincount(codes[mask[docs]], minlength=len(values))
-            items = [
-                (values[i], int(counts[i]))
-                for i in np.flatnonzero(counts)
-                if values[i] not in (None, "", 0)
+            rank, shown = self._facet_order(name, values)
+            nz = np.flatnonzero((counts > 0) & shown[: len(counts)])
+            nz = nz[np.lexsort((rank[nz], -counts[nz]))]
+            out[name] = [
+                (values[i], c) for i, c in zip(nz.tolist(), counts[nz].tolist(), strict=True)
             ]
-            items.sort(key=lambda kv: (-kv[1], str(kv[0])))
-            out[name] = items
         return out
 
     # -- ordering ------------------------------------------------------------------------
@@ -396,5 +411,6 @@ class Generation:
             self.lengths(name)
         self.kind("problem")
         self.kind("notice")
-        self.facet_columns()
+        for name, (values, _, _) in self.facet_columns().items():
+            self._facet_order(name, values)
         self.date_rank()
