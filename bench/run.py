@@ -200,6 +200,23 @@ def step_build(work: Path, data: Path, ingest: dict[str, Any]) -> dict[str, Any]
     }
 
 
+def step_keep_index(work: Path, data: Path, n: int, results: Path) -> dict[str, Any]:
+    """Keep the index of an earlier run (synced, not rebuilt); its build figures are taken
+    from the newest earlier result for ``n`` notices and marked as reused."""
+    earlier = sorted(
+        list(results.glob(f"{n}-*.json")) + list(RESULTS.glob(f"{n}-*.json")),
+        key=lambda p: p.stat().st_mtime,
+    )
+    if not earlier:
+        raise RuntimeError(f"--keep-index：{results} 中没有 {n} 份通报的早先结果")
+    say("索引：沿用已有索引（python -m indexer sync）")
+    c = run_child(["indexer", "sync", "--data", str(data)], work / "sync.log")
+    if c.returncode != 0:
+        raise RuntimeError(f"indexer sync 失败，见 {work / 'sync.log'}")
+    prev = json.loads(earlier[-1].read_text(encoding="utf-8"))["index"]
+    return {**prev, "reused_from": earlier[-1].name, "sync_s": round(c.seconds, 2)}
+
+
 def step_incremental(work: Path, data: Path, n: int, seed: int) -> dict[str, Any]:
     """Add one new notice (ingest + sync), then take it out again (remove + sync)."""
     from archive.store import Archive
@@ -434,6 +451,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="keep the corpus, archive and peer indexes of an earlier run (the index is rebuilt)",
     )
+    ap.add_argument(
+        "--keep-index",
+        action="store_true",
+        help="with --reuse: keep the index too (synced, not rebuilt); build figures are "
+        "taken from the newest earlier result",
+    )
     ap.add_argument("--reps", type=int, default=20, help="repetitions per query (default 20)")
     ap.add_argument("--similar", type=int, default=100, help="problems for similar (default 100)")
     ap.add_argument("--http-requests", type=int, default=300, help="per 1-client phase")
@@ -478,7 +501,10 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": m.get("seconds"),
     }
     res["ingest"] = step_ingest(work, data, m, args.reuse)
-    res["index"] = step_build(work, data, res["ingest"])
+    if args.keep_index:
+        res["index"] = step_keep_index(work, data, args.n, args.results)
+    else:
+        res["index"] = step_build(work, data, res["ingest"])
     res["incremental"] = step_incremental(work, data, args.n, args.seed)
     peers, scan, ids = step_peers(work, data, args.reps, terms, args.reuse, not args.no_naive)
     res["peers"] = peers
