@@ -139,6 +139,7 @@ def search(p: SearchParams) -> dict[str, Any]:
             "side": p.url(view="side", kind="problem", page=1),
             "relevance": p.url(sort="relevance", page=1),
             "date": p.url(sort="date", page=1),
+            "date_asc": p.url(sort="date_asc", page=1),
             "problems": p.url(kind="problem", page=1),
             "notices": p.url(kind="notice", page=1),
             "csv": p.url("/search.csv", page=1),
@@ -369,6 +370,7 @@ def stats() -> dict[str, Any]:
 
     out = {
         "totals": {"notices": notices.total, "problems": problems.total},
+        "date_note": searchnav.DATE_NOTE,
         "tables": [
             {
                 "name": "types",
