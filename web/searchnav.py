@@ -42,7 +42,14 @@ def pager(p: SearchParams, page: int, pages: int) -> dict[str, Any]:
     numbers = [
         {"gap": True}
         if n is None
-        else {"page": n, "url": p.url(page=n), "current": n == page, "gap": False}
+        else {
+            "page": n,
+            "url": p.url(page=n),
+            "current": n == page,
+            "gap": False,
+            # the outer numbers of the window, left out on narrow screens
+            "far": abs(n - page) == WINDOW and n not in (1, pages),
+        }
         for n in page_numbers(page, pages)
     ]
     first = (page - 1) * p.per_page  # the first result shown stays on the new page
