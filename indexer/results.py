@@ -18,6 +18,7 @@ from whoosh import query as wq
 
 from indexer import taxonomy
 from indexer.compiling import Compiled, Expansion, compile_query, filter_query
+from indexer.filters import NAMES, by_name
 from indexer.generation import Generation
 from indexer.highlight import LiteralText, excerpt, mark
 from indexer.querying import parse
@@ -25,7 +26,7 @@ from indexer.ranking import MAX_SECONDS, Evaluator, Scored, check_budget
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
-FILTER_NAMES = ("org", "region", "year", "type", "inspector", "inspection")
+FILTER_NAMES = NAMES  # the name callers used before
 
 
 @dataclass(frozen=True)
@@ -123,11 +124,12 @@ def _filter_queries(gen: Generation, filters: dict[str, str] | None, messages: l
     it is a known unit, so 某镇 does not also select 某镇某村."""
     out: list[Any] = []
     for name, value in (filters or {}).items():
-        if name not in FILTER_NAMES or value is None or str(value).strip() == "":
+        f = by_name(name)
+        if f is None or value is None or str(value).strip() == "":
             continue
         value = str(value).strip()
-        if name == "org" and gen.df("organisation", value) > 0:
-            out.append(wq.Term("organisation", value))
+        if f.match == "unit" and gen.df(f.fields[0], value) > 0:
+            out.append(wq.Term(f.fields[0], value))
             continue
         fq = filter_query(name, value, messages)
         if fq is not None:

@@ -8,33 +8,17 @@ from typing import Any
 from flask import current_app
 
 from archive.errors import NotFound
-from indexer import taxonomy
-from indexer.schema import FACETS
+from indexer import filters, taxonomy
 from indexer.similar import similar
 from web import statsdata
 from web.errors import Missing
 from web.params import FILTERS, SearchParams
 from web.resources import get_archive, get_index
 
-FACET_LABELS = dict(FACETS)
-# Which search filter a facet value sets.
-FACET_FILTER = {
-    "organisation": "org",
-    "province": "region",
-    "city": "region",
-    "year": "year",
-    "inspector_level": "inspector",
-    "inspection_kind": "inspection",
-    "types": "type",
-}
-FILTER_LABELS = {
-    "org": "单位",
-    "region": "地区",
-    "year": "年份",
-    "type": "问题类型",
-    "inspector": "巡察",
-    "inspection": "巡察类型",
-}
+# Labels and which search filter a facet value sets, from the one table.
+FACET_LABELS = {f.field: f.label for f in filters.FACETS}
+FACET_FILTER = {field: f.name for field in FACET_LABELS if (f := filters.by_facet(field))}
+FILTER_LABELS = {f.name: f.label for f in filters.FILTERS}
 SIDE_COLUMNS = 8
 SIDE_PER_COLUMN = 10
 
@@ -73,10 +57,11 @@ def search(p: SearchParams) -> dict[str, Any]:
         p.q, kind=p.kind, filters=p.filters, sort=p.sort, page=p.page, per_page=p.per_page
     )
     facets = []
-    for name, label in FACETS:
+    for facet in filters.FACETS:
+        name, label = facet.field, facet.label
         target = FACET_FILTER.get(name)
         values = []
-        for value, count in result.facets.get(name, [])[:30]:
+        for value, count in result.facets.get(name, [])[: facet.shown]:
             active = target is not None and p.filters.get(target) == str(value)
             values.append(
                 {
@@ -357,35 +342,18 @@ def stats() -> dict[str, Any]:
         "totals": {"notices": notices.total, "problems": problems.total},
         "tables": [
             {
-                "name": "types",
-                "label": "问题类型（问题数）",
-                "filter": "type",
-                "rows": table(problems, "types"),
-            },
-            {
-                "name": "year",
-                "label": "年份（问题数）",
-                "filter": "year",
-                "rows": table(problems, "year", by_key=True),
-            },
-            {
-                "name": "province",
-                "label": "省份（问题数）",
-                "filter": "region",
-                "rows": table(problems, "province"),
-            },
-            {
-                "name": "city",
-                "label": "城市（问题数）",
-                "filter": "region",
-                "rows": table(problems, "city"),
-            },
-            {
-                "name": "inspector_level",
-                "label": "巡察层级（通报数）",
-                "filter": "inspector",
-                "rows": table(notices, "inspector_level"),
-            },
+                "name": name,
+                "label": f"{FACET_LABELS[name]}（{counted}）",
+                "filter": FACET_FILTER[name],
+                "rows": table(result, name, by_key=name == "year"),
+            }
+            for name, result, counted in (
+                ("types", problems, "问题数"),
+                ("year", problems, "问题数"),
+                ("province", problems, "问题数"),
+                ("city", problems, "问题数"),
+                ("inspector_level", notices, "通报数"),
+            )
         ],
     }
     # Added views (statsdata): the province tile map, type × year, rectification durations.
