@@ -10,25 +10,21 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.test_web_security import (
+from tests.webarchive import (
     OWN_NOTICES,
     SEED_000,
     SOURCES,
     Truth,
-    build_archive,
     notice_year,
 )
-from web import create_app
 
 CSV_HEADER = ["单位", "通报", "序号", "问题", "整改措施", "问题类型", "链接"]
 # Added after the first seven, which scripts read by position.
@@ -47,38 +43,6 @@ CSV_EXTRA = [
 
 
 # -- fixtures --------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def web_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_archive(tmp_path_factory.mktemp("web"))
-
-
-@pytest.fixture(scope="module")
-def app(web_data: Path) -> Iterator[Flask]:
-    yield create_app({"TESTING": True, "DATA_DIR": web_data})
-
-
-@pytest.fixture(scope="module")
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
-@pytest.fixture(scope="module")
-def truth(web_data: Path) -> Truth:
-    return Truth(web_data)
-
-
-@pytest.fixture(scope="module")
-def ids(client: FlaskClient) -> dict[str, str]:
-    """Notice ids found through the search API by organisation."""
-
-    def one(q: str) -> str:
-        hits = api(client, "/api/search", q=q, kind="notice")["hits"]
-        assert len(hits) == 1, q
-        return hits[0]["id"]
-
-    return {"seed000": one("org:红十字"), "seed004": one("org:残疾人联合会")}
 
 
 # -- helpers ---------------------------------------------------------------------------
