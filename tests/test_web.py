@@ -41,11 +41,14 @@ CSV_EXTRA = [
     "问题表述",
 ]
 
+# The keys of a search hit in the JSON (written out: an interface).
+HIT_KEYS = {
+    *("id", "kind", "notice_id", "organisation", "title", "notice_title", "snippet", "score"),
+    *("types", "n", "number", "province", "city", "district", "year", "inspector"),
+    *("published_date", "status", "measures", "expansions", "excerpt", "highlights"),
+}
 
-# -- fixtures --------------------------------------------------------------------------
-
-
-# -- helpers ---------------------------------------------------------------------------
+# -- helpers (the fixtures web_data, app, client, truth and ids are in conftest.py) -----
 
 
 def api(client: FlaskClient, path: str, status: int = 200, **params: Any) -> dict[str, Any]:
@@ -373,6 +376,34 @@ def test_problem_page_and_twin(client: FlaskClient, truth: Truth, ids: dict[str,
     assert [li.get_text(strip=True) for li in items] == [m.strip() for m in problem.measures]
     link = doc.select_one("a[data-testid=notice-link]")["href"]
     assert link.split("#")[0] == f"/notices/{ids['seed000']}"
+
+
+def test_a_problem_has_one_shape_in_search_hits_and_on_its_page(
+    client: FlaskClient, truth: Truth
+) -> None:
+    """The fields of ``ProblemDoc`` are the same in a search hit and on the problem page,
+    and they are the archived problem's."""
+    hits = all_hits(client, q="公务接待")
+    assert len(hits) >= 5
+    for hit in hits:
+        assert set(hit) == HIT_KEYS
+        page_view = api(client, f"/api/problems/{hit['id']}")["problem"]
+        nid, problem = truth.problems[hit["id"]]
+        notice = truth.notices[nid]
+        assert (hit["notice_id"], hit["n"], hit["number"]) == (nid, problem.n, problem.number)
+        assert hit["title"] == problem.title and hit["measures"] == problem.measures
+        assert hit["organisation"] == (notice.organisation or "")
+        assert hit["year"] == notice_year(notice)
+        region = {k: hit[k] for k in ("province", "city", "district")}
+        assert region == {k: getattr(notice.region, k) for k in region}
+        assert all(set(t) == {"code", "label"} for t in hit["types"])
+        for key in ("id", "notice_id", "n", "number", "title", "organisation", "notice_title"):
+            assert page_view[key] == hit[key], key
+        for key in ("measures", "types", "year", "inspector"):
+            assert page_view[key] == hit[key], key
+        assert page_view["region"] == region
+        assert (page_view["status"] or "") == hit["status"]
+        assert (page_view["published_date"] or "") == hit["published_date"]
 
 
 def test_similar_problems_come_from_other_notices(client: FlaskClient, truth: Truth) -> None:

@@ -9,6 +9,7 @@ from flask import current_app
 
 from archive.errors import NotFound
 from indexer import filters, taxonomy
+from indexer.results import ProblemDoc
 from indexer.similar import similar
 from web import statsdata
 from web.errors import Missing
@@ -149,28 +150,30 @@ def export_rows(p: SearchParams) -> list[dict[str, Any]]:
 
 
 def _problem_view(doc: dict[str, Any]) -> dict[str, Any]:
-    types = [t for t in (doc.get("types") or "").split(",") if t]
+    """The problem page's record: the common problem fields (``ProblemDoc``) and what only
+    the page shows (text, headings, sub-problems, dates)."""
+    p = ProblemDoc.from_stored(doc)
     return {
-        "id": doc["id"],
-        "notice_id": doc["notice_id"],
-        "n": doc.get("n"),
-        "number": doc.get("number", ""),
-        "title": doc.get("title", ""),
+        "id": p.id,
+        "notice_id": p.notice_id,
+        "n": p.n,
+        "number": p.number,
+        "title": p.title,
         "text": doc.get("text", ""),
         "category": doc.get("category") or None,
         "subcategory": doc.get("subcategory") or None,
-        "measures": list(doc.get("measures") or []),
+        "measures": p.measures,
         "subproblems": list(doc.get("subproblems") or []),
-        "status": doc.get("status") or None,
-        "types": [{"code": t, "label": type_label(t)} for t in types],
-        "organisation": doc.get("organisation", ""),
-        "notice_title": doc.get("notice_title", ""),
-        "inspector": doc.get("inspector", ""),
+        "status": p.status or None,
+        "types": [asdict(t) for t in p.types],
+        "organisation": p.organisation,
+        "notice_title": p.notice_title,
+        "inspector": p.inspector,
         "inspector_level": doc.get("inspector_level", ""),
         "feedback_date": doc.get("feedback_date") or None,
-        "published_date": doc.get("published_date") or None,
-        "region": {k: doc.get(k) for k in ("province", "city", "district")},
-        "year": doc.get("year"),
+        "published_date": p.published_date or None,
+        "region": {"province": p.province, "city": p.city, "district": p.district},
+        "year": p.year,
     }
 
 
