@@ -366,10 +366,40 @@ def test_the_year_facet_uses_feedback_then_inspection_end_then_published(
         d = api(client, "/api/search", kind="notice", org=unit)
         assert d["total"] == 1, unit
         assert d["hits"][0]["year"] == year, unit
-        if year is not None:
+        if year is None:  # no year at all, not the numeric column's filler value
+            assert next(f for f in d["facets"] if f["name"] == "year")["options"] == []
+        else:
             assert api(client, "/api/search", kind="notice", org=unit, year=str(year))["total"]
             facet = next(f for f in d["facets"] if f["name"] == "year")
             assert [o["value"] for o in facet["options"]] == [year]
+
+
+PUBYEAR = {"某甲市某甲局": 2023, "某乙市某乙局": 2020, "某丙市某丙局": 2018, "某丁市某丁局": None}
+
+
+def test_the_published_year_is_a_second_facet_and_filter(client: FlaskClient) -> None:
+    for unit, pubyear in PUBYEAR.items():
+        d = api(client, "/api/search", kind="notice", org=unit)
+        facet = next(f for f in d["facets"] if f["name"] == "pubyear")
+        assert facet["label"] == "发布年份"
+        assert [o["value"] for o in facet["options"]] == ([pubyear] if pubyear else []), unit
+        for option in facet["options"]:
+            assert args_of(option["url"])["pubyear"] == [str(pubyear)]
+    # 某甲: fed back in 2022, published in 2023 — the two filters tell them apart
+    for params in ({"pubyear": "2023"}, {"q": "档案甲乙 发布年份:2023"}, {"q": "pubyear:2023"}):
+        orgs = {
+            h["organisation"]
+            for h in api(client, "/api/search", kind="notice", per_page=100, **params)["hits"]
+        }
+        assert "某甲市某甲局" in orgs and "某乙市某乙局" not in orgs, params
+    orgs = {
+        h["organisation"] for h in api(client, "/api/search", year="2023", kind="notice")["hits"]
+    }
+    assert "某甲市某甲局" not in orgs
+    doc = page(client, "/search", q="档案甲乙", pubyear="2020")
+    chips = [c.get_text(strip=True) for c in doc.select("[data-testid=chip]")]
+    assert chips == ["发布年份：2020 ✕"]
+    assert {a.get_text(strip=True) for a in doc.select(".facet[data-facet=pubyear] a")} == {"2020"}
 
 
 def test_the_date_note_is_on_the_search_and_stats_pages(client: FlaskClient) -> None:
