@@ -400,6 +400,8 @@ def test_the_published_year_is_a_second_facet_and_filter(client: FlaskClient) ->
     chips = [c.get_text(strip=True) for c in doc.select("[data-testid=chip]")]
     assert chips == ["发布年份：2020 ✕"]
     assert {a.get_text(strip=True) for a in doc.select(".facet[data-facet=pubyear] a")} == {"2020"}
+    bad = api(client, "/api/search", pubyear="二〇二〇")
+    assert "发布年份“二〇二〇”格式无效（应为 2021 或 2020-2022），已忽略" in bad["messages"]
 
 
 def test_the_date_note_is_on_the_search_and_stats_pages(client: FlaskClient) -> None:
@@ -493,6 +495,14 @@ def test_a_hostile_typo_query_is_escaped_in_the_suggestion(client: FlaskClient) 
         ({"page": "1001"}, 400),
         ({"page": "-1"}, 400),
         ({"page": ["999", "1"]}, 200),
+        ({"pubyear": "2021"}, 200),
+        ({"pubyear": "2020-2022"}, 200),
+        ({"pubyear": "<script>alert(1)</script>"}, 200),
+        ({"pubyear": '"><img src=x onerror=alert(1)>'}, 200),
+        ({"pubyear": "1-99999999"}, 200),
+        ({"pubyear": "公" * 200}, 200),
+        ({"pubyear": "公" * 201}, 400),
+        ({"q": "发布年份:<script>alert(1)</script>"}, 200),
         ({"per_page": ["50", "abc"]}, 200),
     ],
 )
