@@ -220,8 +220,8 @@ def run_search(
     m = _matches(gen, query, kind, filters, t0)
     lo = (page - 1) * per_page
     k = page * per_page
-    if m.browse or sort == "date":
-        pos = gen.top_by_date(m.ids, m.scores, k)
+    if m.browse or sort in ("date", "date_asc"):
+        pos = gen.top_by_date(m.ids, m.scores, k, oldest_first=sort == "date_asc")
     else:
         pos = gen.top_by_score(m.ids, m.scores, k)
     pos = pos[lo:]

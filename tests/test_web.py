@@ -316,10 +316,14 @@ def test_pagination(client: FlaskClient, truth: Truth) -> None:
         ]
     assert len(seen) == len(set(seen)) == total
     assert set(seen) == set(truth.problems)
+    # Past the end: the last page, saying so (issue 12 item 5; it used to be empty).
+    last = api(client, "/api/search", per_page=per, page=pages)
     beyond = api(client, "/api/search", per_page=per, page=pages + 1)
-    assert beyond["hits"] == [] and beyond["total"] == total
+    assert beyond["hits"] == last["hits"] != [] and beyond["total"] == total
+    assert beyond["page"] == pages
+    assert f"第 {pages + 1} 页超出范围（共 {pages} 页），已显示最后一页。" in beyond["messages"]
     doc = page(client, url("/search", per_page=per, page=pages + 1))
-    assert doc.select("article[data-testid=hit]") == [] and total_of(doc) == total
+    assert hit_ids(doc) == [h["id"] for h in last["hits"]] and total_of(doc) == total
     pager = page(client, url("/search", per_page=per, page=2)).select_one("nav[data-testid=pager]")
     rels = {a.get("rel", [""])[0]: a["href"] for a in pager.select("a")}
     assert parse_qs(urlsplit(rels["prev"]).query).get("page") in (None, ["1"])
