@@ -139,6 +139,21 @@ def test_notice_page_marks_every_occurrence_in_order(client: FlaskClient, store:
         rels = {a["rel"][0]: a["href"] for a in nav.select("a[rel]")}
         assert rels.get("prev") == (f"#hit-{k - 1}" if k > 1 else None)
         assert rels.get("next") == (f"#hit-{k + 1}" if k < expected else None)
+    # The outline says how many matches each problem holds and links to its first one.
+    badges = {
+        li.select_one("a")["href"]: li.select_one("a[data-testid=outline-hits]")
+        for li in doc.select("nav[data-testid=outline] li")
+    }
+    problems = store.notices[nid].problems
+    assert len(badges) == len(problems)
+    for p in problems:
+        badge = badges[f"#p-{p.n}"]
+        if word not in p.text:
+            assert badge is None, p.n
+            continue
+        assert badge.get_text() == f"{p.text.count(word)} 处", p.n
+        first = doc.select_one(badge["href"])
+        assert first.name == "mark" and first.find_parent("p")["id"] == f"p-{p.n}"
     hitlist = [a["href"] for a in doc.select("nav.hitlist a")]
     assert hitlist == [f"#hit-{k}" for k in range(1, min(expected, 60) + 1)]
     # The JSON twin: where each one is.

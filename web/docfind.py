@@ -28,17 +28,31 @@ def _same_length_simplified(text: str) -> str:
     return simple if len(simple) == len(text) else text
 
 
-def notice_matches(d: dict[str, Any], q: str) -> dict[str, Any]:
-    """Add each paragraph's ``highlights``/``first_hit`` and ``matches`` to a notice page."""
+def notice_matches(
+    d: dict[str, Any], q: str, problem_texts: dict[int, str] | None = None
+) -> dict[str, Any]:
+    """Add each paragraph's ``highlights``/``first_hit`` and ``matches`` to a notice page.
+    A paragraph belongs to the problem that starts at or before it while it is part of that
+    problem's text (``problem_texts``: n → text), so closing remarks belong to none."""
     marker = Marker(query_terms(q))
     problem = None
     for i, para in enumerate(d["paragraphs"]):
         if para.get("anchor"):
             problem = para["anchor"]
+        elif problem is not None and problem_texts is not None:
+            if para["text"].strip() not in problem_texts.get(problem, ""):
+                problem = None
         text = _same_length_simplified(para["text"])
         m = marker.piece(text, paragraph=i, problem=problem)
         para.update(m.to_dict())
     d["matches"] = marker.summary(q)
+    # Per problem: how many matches its paragraphs hold and the first one (for the outline).
+    per: dict[int, dict[str, int]] = {}
+    for pos in d["matches"]["positions"]:
+        if pos["problem"] is not None:
+            entry = per.setdefault(pos["problem"], {"count": 0, "first_hit": pos["hit"]})
+            entry["count"] += 1
+    d["matches"]["problems"] = {str(n): v for n, v in per.items()}
     return d
 
 
@@ -77,7 +91,8 @@ def notice_page(notice_id: str, q: str) -> dict[str, Any]:
     d["links"]["page"] = f"/notices/{notice_id}"
     d["links"]["json"] = _url(f"/api/notices/{notice_id}", {"q": q})
     if q:
-        notice_matches(d, q)
+        texts = {p["n"]: p.get("text", "") for p in get_index().problems_of(notice_id)}
+        notice_matches(d, q, texts)
     return d
 
 

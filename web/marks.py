@@ -83,7 +83,15 @@ class Marker:
         return Marked(spans, first)
 
     def summary(self, q: str) -> dict[str, Any]:
-        return {"q": q, "terms": self.terms, "total": self.total, "positions": self.positions}
+        """The JSON twin's ``matches``: ``found`` is the distinct marked texts, in order."""
+        found = list(dict.fromkeys(p["text"] for p in self.positions))
+        return {
+            "q": q,
+            "terms": self.terms,
+            "found": found,
+            "total": self.total,
+            "positions": self.positions,
+        }
 
 
 def marked(text: str, m: Marked | dict[str, Any] | None, total: int = 0) -> Markup:

@@ -35,6 +35,12 @@ def _in_view(w, sel: str) -> dict:
     return box
 
 
+def _viewport_shot(w, name: str) -> None:
+    """What the screen shows (not the whole page): where a jump landed."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    w.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
 def _no_page_overflow(w) -> None:
     ov = w.overflow()
     assert ov["scrollWidth"] <= ov["clientWidth"] + 1, ov["offenders"]
@@ -69,7 +75,7 @@ def test_side_view_says_how_many_and_jumps_to_each_column(viewport: str, open_pa
     box = _in_view(w, f"#col-{n} h2")
     assert 0 <= box["left"] and box["right"] <= box["vw"] + 1, box
     assert box["top"] >= 0 and box["bottom"] <= box["vh"], box
-    w.screenshot(f"docs-side-jump-{viewport}")
+    _viewport_shot(w, f"docs-side-jump-{viewport}")
     w.assert_clean()
 
 
@@ -137,7 +143,7 @@ def test_hit_opens_its_notice_marked_with_previous_and_next(viewport: str, open_
     assert 0 <= box["top"] and box["bottom"] <= box["vh"], box
     assert box["right"] <= box["vw"] + 1, box
     _no_page_overflow(w)
-    w.screenshot(f"docs-notice-hit2-{viewport}")
+    _viewport_shot(w, f"docs-notice-hit2-{viewport}")
     nav2.locator("a[rel=prev]").click()
     w.page.wait_for_url("**#hit-1")
     w.assert_clean()
@@ -171,6 +177,7 @@ def test_problem_page_marks_and_metadata_links(viewport: str, open_page, server,
     w.page.locator("[data-testid=hit-first]").click()
     w.page.locator("#hit-1 + [data-testid=hitnav]").wait_for(state="visible")
     _no_page_overflow(w)
+    _viewport_shot(w, f"docs-problem-hit1-{viewport}")
     w.screenshot(f"docs-problem-hits-{viewport}")
     pid = urlsplit(w.page.url).path.rsplit("/", 1)[1]
     inspector = server.api(f"/api/problems/{pid}")["problem"]["inspector"]
