@@ -223,3 +223,43 @@ def test_query_naming_a_group_offers_the_filter(viewport: str, open_page) -> Non
     assert parse_qs(urlsplit(w.page.url).query).get("inspector") == ["市委第三巡察组"]
     assert int(w.page.locator("[data-testid=total]").inner_text()) > 0
     w.assert_clean()
+
+
+INJECTED_JS = """() => ({
+  xss: typeof window.__xss,
+  onAttributes: [...document.querySelectorAll('*')]
+      .filter(e => e.getAttributeNames().some(n => n.startsWith('on'))).length,
+  hostileScripts: [...document.scripts].filter(s => s.textContent.includes('__xss')).length,
+  foreignMarks: [...document.querySelectorAll('mark')]
+      .filter(m => m.children.length || (m.id && !/^hit-\\d+$/.test(m.id))).length,
+})"""
+CLEAN = {"xss": "undefined", "onAttributes": 0, "hostileScripts": 0, "foreignMarks": 0}
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_hostile_queries_and_marks_in_hostile_text(viewport: str, open_page, ids, payloads) -> None:
+    w = _open(open_page, viewport)
+    word = dict(payloads.words)["script"]
+    nid, pid = ids.xss_notices["script"], ids.xss_problems["script"]
+    paths = [
+        f"/notices/{nid}?q={quote(word)}",
+        f"/problems/{pid}?q={quote(word)}",
+        f"/notices/{nid}?q={quote('script')}",
+        f"/problems/{pid}?q={quote('onerror')}",
+        f"/notices/{nid}?q={quote(payloads.script)}",
+        f"/problems/{pid}?q={quote(payloads.img)}",
+        f"/search?view=side&q={quote(word)}",
+        f"/search?q={quote(payloads.img)}",
+    ]
+    for path in paths:
+        assert w.goto(path) == 200, path
+        w.page.wait_for_timeout(150)  # a failing <img> would fire its handler by now
+        assert w.page.evaluate(INJECTED_JS) == CLEAN, path
+    # The hostile words are marked as text inside the hostile notice, and shown as text.
+    assert w.goto(f"/notices/{nid}?q={quote('script')}") == 200
+    marks = w.page.locator("mark.qhit")
+    assert marks.count() >= 2
+    assert {marks.nth(i).inner_text() for i in range(marks.count())} == {"script"}
+    assert payloads.script in w.page.locator("section[data-testid=fulltext]").inner_text()
+    w.screenshot(f"docs-xss-marks-{viewport}")
+    w.assert_clean()
