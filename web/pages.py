@@ -8,7 +8,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, render_template, request
 
 from archive.errors import NotFound
-from web import charts, data, exports
+from web import charts, data, docfind, exports, marks
 from web.csvexport import csv_response
 from web.errors import Missing
 from web.params import ID_RE, PROBLEM_ID_RE, SearchParams, id_list
@@ -16,6 +16,8 @@ from web.resources import get_archive
 from web.xlsxexport import xlsx_response
 
 bp = Blueprint("pages", __name__)
+bp.add_app_template_filter(marks.marked, "marked")
+bp.add_app_template_filter(marks.excerpt_marked, "excerpt_marked")
 
 FORMAT_TYPES = {
     "txt": "text/plain",
@@ -64,7 +66,8 @@ def search_download(ext: str):
 def problem(problem_id: str):
     _check_problem_id(problem_id)
     with_ids = id_list(request.args, "with", PROBLEM_ID_RE, current_app.config["MAX_COMPARE"])
-    return render_template("problem.html", d=data.problem(problem_id, with_ids))
+    q = marks.checked_query(request.args.get("q"))
+    return render_template("problem.html", d=docfind.problem_page(problem_id, with_ids, q))
 
 
 @bp.get("/problems/<problem_id>/compare.<any(csv, xlsx):ext>")
@@ -86,7 +89,8 @@ def problem_download(problem_id: str, ext: str):
 @bp.get("/notices/<notice_id>")
 def notice(notice_id: str):
     _check_notice_id(notice_id)
-    return render_template("notice.html", d=data.notice(notice_id))
+    q = marks.checked_query(request.args.get("q"))
+    return render_template("notice.html", d=docfind.notice_page(notice_id, q))
 
 
 @bp.get("/notices/<notice_id>/source")
