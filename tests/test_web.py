@@ -46,6 +46,7 @@ HIT_KEYS = {
     *("id", "kind", "notice_id", "organisation", "title", "notice_title", "snippet", "score"),
     *("types", "n", "number", "province", "city", "district", "year", "inspector"),
     *("published_date", "status", "measures", "expansions", "excerpt", "highlights"),
+    *("url", "notice_url"),  # links that carry the query into the problem and its notice
 }
 
 # -- helpers (the fixtures web_data, app, client, truth and ids are in conftest.py) -----
