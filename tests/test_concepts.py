@@ -352,3 +352,22 @@ def test_web_type_parameter_accepts_part_of_a_label(client):
     assert all("collective_decision" in [t["code"] for t in h["types"]] for h in body["hits"])
     bad = client.get("/api/search", query_string={"type": "公务接侍"}).get_json()
     assert bad["total"] == 0 and any("公务接待" in m for m in bad["messages"])
+
+
+# -- vocabulary entries, by their effect on a search ------------------------------------
+
+
+def test_tendering_finds_problems_that_write_it_the_other_way(index, problems):
+    holding = {pid for pid, (text, _) in problems.items() if literal("招投标") in literal(text)}
+    without = {pid for pid in holding if literal("招标") not in literal(problems[pid][0])}
+    assert without, "the corpus writes 招投标 without 招标 somewhere"
+    r = index.search("招标", per_page=100)
+    found = {h.id: h for h in r.hits}
+    assert without <= set(found)
+    assert all("招投标" in found[pid].expansions and not found[pid].concepts for pid in without)
+
+
+def test_new_types_are_reachable_by_their_colloquial_names():
+    assert concept_types("违建") == (("illegal_construction", EXACT),)
+    assert concept_types("欠薪") == (("wage_arrears", TRIGGER_WEIGHT),)
+    assert taxonomy.find_types("违建") == ["illegal_construction"]
