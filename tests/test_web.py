@@ -338,6 +338,8 @@ def test_pagination(client: FlaskClient, truth: Truth) -> None:
 def test_side_view_groups_by_organisation(client: FlaskClient, truth: Truth, q: str) -> None:
     d = api(client, "/api/search", q=q, view="side")
     matching = truth.containing(q.strip('"'), *[e["alternative"] for e in d["expansions"]])
+    # Problems of the type a word names come too, marked as concept matches.
+    matching |= {h["id"] for h in all_hits(client, q=q) if h["concepts"]}
     by_org: dict[str, set[str]] = {}
     for pid in matching:
         by_org.setdefault(truth.org_of(pid), set()).add(pid)
