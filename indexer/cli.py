@@ -190,27 +190,71 @@ def check(data: str | None) -> None:
     default=None,
     help="检索评测文件（默认 tests/data/queries.json）。",
 )
+@click.option(
+    "--split",
+    type=click.Choice(["dev", "heldout", "all"]),
+    default=None,
+    help="评测集：dev（调参用）、heldout（留出集）或 all（两者都输出）；"
+    "不给 --data 时为该评测集单独建立临时档案库和索引。",
+)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（默认也是 JSON）。")
 @click.option("--details", is_flag=True, help="同时输出每个查询的得分。")
 @data_option
 def evaluate(
-    judgments: Path | None, queries: Path | None, as_json: bool, details: bool, data: str | None
+    judgments: Path | None,
+    queries: Path | None,
+    split: str | None,
+    as_json: bool,
+    details: bool,
+    data: str | None,
 ) -> None:
     """Score similar problems (NDCG@10, p@1) and search (recall@20, p@5) on relevance files.
 
     \b
     示例: python -m indexer evaluate --judgments tests/data/judgments.json --json
+          python -m indexer evaluate --split all
     """
     from indexer.evaluate import DEFAULT_JUDGMENTS, DEFAULT_QUERIES
+
+    if split is None:
+        _echo_json(
+            _score(
+                data_dir(data),
+                judgments or (DEFAULT_JUDGMENTS if DEFAULT_JUDGMENTS.exists() else None),
+                queries or (DEFAULT_QUERIES if DEFAULT_QUERIES.exists() else None),
+                details,
+            )
+        )
+        return
+    names = ["dev", "heldout"] if split == "all" else [split]
+    out = {name: _score_split(name, data, judgments, queries, details) for name in names}
+    _echo_json(out if split == "all" else out[split])
+
+
+def _score(
+    directory: Path, judgments: Path | None, queries: Path | None, details: bool
+) -> dict[str, Any]:
     from indexer.evaluate import evaluate as do_evaluate
     from indexer.searching import NoticeIndex
 
-    with NoticeIndex(data_dir(data), poll_interval=0) as idx:
-        summary, per_query = do_evaluate(
-            idx,
-            judgments or (DEFAULT_JUDGMENTS if DEFAULT_JUDGMENTS.exists() else None),
-            queries or (DEFAULT_QUERIES if DEFAULT_QUERIES.exists() else None),
-        )
-    if details:
-        summary = {**summary, "details": per_query}
-    _echo_json(summary)
+    with NoticeIndex(directory, poll_interval=0) as idx:
+        summary, per_query = do_evaluate(idx, judgments, queries)
+    return {**summary, "details": per_query} if details else summary
+
+
+def _score_split(
+    name: str, data: str | None, judgments: Path | None, queries: Path | None, details: bool
+) -> dict[str, Any]:
+    """One split: its own files (unless given), on ``--data`` or on a temporary archive of
+    the split's corpus."""
+    import tempfile
+
+    from indexer.evaluate import SPLITS, build_corpus
+
+    files = SPLITS[name]
+    j = judgments or files["judgments"]
+    q = queries or files["queries"]
+    if data:
+        return _score(data_dir(data), j, q, details)
+    with tempfile.TemporaryDirectory(prefix=f"evaluate-{name}-") as tmp:
+        return _score(build_corpus(name, Path(tmp)), j, q, details)
