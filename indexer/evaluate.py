@@ -103,6 +103,7 @@ def evaluate(
     details: dict[str, list[dict[str, Any]]] = {"similar": [], "search": []}
     if judgments is not None:
         ndcgs, p1, n_p1 = [], [], 0
+        listed, listed_good = 0, 0
         for j in _load(judgments):
             pid = ids.problem_id(j["query"])
             if pid is None:
@@ -111,6 +112,9 @@ def evaluate(
             hits = similar(index, pid, limit=10)
             grades = [relevant.get(ids.ref(h.id), 0) for h in hits]
             score = ndcg(grades, list(relevant.values()))
+            shown = [g for h, g in zip(hits, grades, strict=True) if h.confidence != "低"]
+            listed += len(shown)
+            listed_good += sum(1 for g in shown if g >= 2)
             ndcgs.append(score)
             if max(relevant.values(), default=0) >= 2:
                 # p@1 asks for a grade >= 2 top-1: only problems that have one count.
@@ -129,6 +133,10 @@ def evaluate(
             "p@1": round(sum(p1) / n_p1, 4) if n_p1 else 0.0,
             "n": n,
             "p_at_1_n": n_p1,
+            # What the cut-off lists by default: how many per problem, and how many of
+            # those are grade >= 2.
+            "listed_per_problem": round(listed / n, 2) if n else 0.0,
+            "listed_precision": round(listed_good / listed, 4) if listed else 0.0,
         }
     if queries is not None:
         recalls, p5 = [], []

@@ -43,7 +43,7 @@ def test_split_all_scores_both_splits_on_their_own_corpus():
         ("heldout", HELDOUT / "judgments.json"),
     ):
         sim = out[name]["similar"]
-        assert set(sim) == {"ndcg@10", "p@1", "n", "p_at_1_n"}
+        assert {"ndcg@10", "p@1", "n", "p_at_1_n"} <= set(sim)
         judged, strong = _with_strong_neighbour(judgments)
         # Every judged problem is in the split's corpus: none is skipped as unknown.
         assert sim["n"] == judged
