@@ -8,6 +8,7 @@ notice are masked out.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -24,6 +25,8 @@ from indexer.features import (
 )
 from indexer.generation import Generation
 from indexer.searching import NoticeIndex
+
+_LEAD = re.compile(r"(?:针对|关于|对于)(.+?)(?:的)?问题")
 
 MAX_FEATURES = 20
 TYPE_FLOOR = 1.0  # boosts at or above this mark a problem's own types (not mentioned ones)
@@ -288,6 +291,9 @@ def problem_statement(text: str, title: str = "") -> str:
     at most 200 characters."""
     st = [line for line in taxonomy.statement(text).split("\n") if line.strip()]
     out = st[-1] if len(st) > 1 else (st[0] if st else title)
+    lead = _LEAD.fullmatch(out)  # 针对“…”问题: the title again
+    if lead:
+        out = lead.group(1).strip('“”"')
     return out[:200]
 
 

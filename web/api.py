@@ -30,7 +30,8 @@ def search():
 def problem(problem_id: str):
     _check_problem_id(problem_id)
     with_ids = id_list(request.args, "with", PROBLEM_ID_RE, current_app.config["MAX_COMPARE"])
-    return _ok(data.problem(problem_id, with_ids))
+    show_all = request.args.get("all", "") not in ("", "0")
+    return _ok(data.problem(problem_id, with_ids, show_all))
 
 
 @bp.get("/notices/<notice_id>")
