@@ -10,7 +10,7 @@ from flask import current_app
 from archive.errors import NotFound
 from indexer import filters, taxonomy
 from indexer.results import ProblemDoc
-from indexer.similar import similar
+from indexer.similar import confident, similar
 from web import links, searchnav, sideview, statsdata
 from web.errors import Missing
 from web.params import FILTERS, SearchParams
@@ -209,9 +209,11 @@ def problem_doc(problem_id: str) -> dict[str, Any]:
     return _problem_view(doc)
 
 
-def problem(problem_id: str, with_ids: list[str]) -> dict[str, Any]:
+def problem(problem_id: str, with_ids: list[str], show_all: bool = False) -> dict[str, Any]:
     main = problem_doc(problem_id)
     hits = similar(get_index(), problem_id, limit=10)
+    # Weak matches are held back unless asked for (?all=1): fewer, but right ones.
+    shown = hits if show_all else confident(hits)
     others = []
     missing = []
     for pid in with_ids:
@@ -224,7 +226,9 @@ def problem(problem_id: str, with_ids: list[str]) -> dict[str, Any]:
             others.append(_problem_view(doc))
     return {
         "problem": main,
-        "similar": [h.to_dict() for h in hits],
+        "similar": [h.to_dict() for h in shown],
+        "similar_hidden": len(hits) - len(shown),
+        "similar_all": show_all,
         "compare": [main, *others] if others else [],
         "missing": missing,
         "with": [o["id"] for o in others],
