@@ -398,9 +398,11 @@ def test_img_organisation_is_shown_escaped(
 @pytest.mark.parametrize("kind", ["problem", "notice"])
 def test_snippets_hold_no_markup_but_mark(client: FlaskClient, q: str, kind: str) -> None:
     hits = client.get("/api/search?" + urlencode({"q": q, "kind": kind})).get_json()["hits"]
+    assert hits, q  # every query matches: an empty page would check nothing
     for h in hits:
         tags = set(re.findall(r"<[^>]*>", h["snippet"]))
         assert tags <= {"<mark>", "</mark>"}, (q, h["snippet"])
+    assert any("<mark>" in h["snippet"] for h in hits), q
 
 
 # -- headers ---------------------------------------------------------------------------

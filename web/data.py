@@ -10,8 +10,8 @@ from flask import current_app
 from archive.errors import NotFound
 from indexer import filters, taxonomy
 from indexer.results import ProblemDoc
-from indexer.similar import similar
-from web import searchnav, statsdata
+from indexer.similar import confident, similar
+from web import links, searchnav, sideview, statsdata
 from web.errors import Missing
 from web.params import FILTERS, SearchParams
 from web.resources import get_archive, get_index
@@ -133,10 +133,18 @@ def search(p: SearchParams) -> dict[str, Any]:
             "json": p.url("/api/search"),
         },
     }
+    for h in data["hits"]:
+        h["url"] = links.hit_url(h, p.q)
+        if h["kind"] == "problem":
+            h["notice_url"] = links.hit_notice_url(h, p.q)
     if p.view == "side" and p.kind == "problem":
         orgs = result.facets.get("organisation", [])
         data["side"] = side_by_side(p, orgs)
         data["side_hidden"] = max(0, len(orgs) - SIDE_COLUMNS)  # organisations not shown
+        data["side_total"] = len(orgs)
+        data["side_rest"] = sideview.rest(p, orgs[SIDE_COLUMNS:])
+    else:
+        data["name_filters"] = links.name_filters(p, result.total)
     return data
 
 
@@ -149,12 +157,14 @@ def side_by_side(p: SearchParams, orgs: list[tuple[Any, int]]) -> list[dict[str,
         r = index.search(
             p.q, kind="problem", filters=filters, sort=p.sort, per_page=SIDE_PER_COLUMN
         )
+        hits = [_hit_dict(h) for h in r.hits]
         columns.append(
             {
                 "organisation": org,
                 "count": count,
                 "url": p.url(org=str(org), view="list", page=1),
-                "hits": [_hit_dict(h) for h in r.hits],
+                "hits": hits,
+                **sideview.column_head(p, hits),
             }
         )
     return columns
@@ -199,9 +209,11 @@ def problem_doc(problem_id: str) -> dict[str, Any]:
     return _problem_view(doc)
 
 
-def problem(problem_id: str, with_ids: list[str]) -> dict[str, Any]:
+def problem(problem_id: str, with_ids: list[str], show_all: bool = False) -> dict[str, Any]:
     main = problem_doc(problem_id)
     hits = similar(get_index(), problem_id, limit=10)
+    # Weak matches are held back unless asked for (?all=1): fewer, but right ones.
+    shown = hits if show_all else confident(hits)
     others = []
     missing = []
     for pid in with_ids:
@@ -214,7 +226,9 @@ def problem(problem_id: str, with_ids: list[str]) -> dict[str, Any]:
             others.append(_problem_view(doc))
     return {
         "problem": main,
-        "similar": [h.to_dict() for h in hits],
+        "similar": [h.to_dict() for h in shown],
+        "similar_hidden": len(hits) - len(shown),
+        "similar_all": show_all,
         "compare": [main, *others] if others else [],
         "missing": missing,
         "with": [o["id"] for o in others],
