@@ -410,11 +410,13 @@ def test_the_date_note_is_on_the_search_and_stats_pages(client: FlaskClient) -> 
         assert "按巡察反馈日期计" in note and "巡察结束日期" in note and "发布日期" in note
         assert "排在最后" in note
     assert "按巡察反馈日期计" in api(client, "/api/search")["date_note"]
-    # beside the year facets when they are shown, at the end of the filters otherwise
-    note = page(client, "/search").select_one("[data-testid=date-note]")
-    assert note.parent["data-facet"] == "pubyear"
-    note = page(client, "/search", q="火星人登陆").select_one("[data-testid=date-note]")
-    assert note.parent.name == "details"
+    # beside the year facets when they are shown, and in the syntax help on every search
+    doc = page(client, "/search")
+    assert doc.select_one("[data-testid=date-note]").parent["data-facet"] == "pubyear"
+    assert doc.select_one("details.syntax [data-testid=syntax-date]").get_text() == note
+    doc = page(client, "/search", q="火星人登陆")
+    assert doc.select_one("[data-testid=date-note]") is None  # no year facet, no results
+    assert doc.select_one("details.syntax [data-testid=syntax-date]").get_text() == note
 
 
 @pytest.mark.parametrize("sort", ["date", "date_asc"])
