@@ -513,3 +513,27 @@ def test_new_parameter_values(client: FlaskClient, params: dict[str, Any], statu
         resp = client.get(url(path, **params))
         assert resp.status_code == status, (path, params)
         assert_no_markup_injection(resp)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "公务接待", "page": "1001"},
+        {"q": "公务接待", "per_page": "500"},
+        {"q": HOSTILE["attr"], "sort": "x"},
+    ],
+)
+def test_a_refused_search_keeps_its_words(client: FlaskClient, params: dict[str, str]) -> None:
+    doc = page(client, "/search", status=400, **params)
+    assert doc.select_one("[data-testid=error]") is not None
+    assert doc.select_one("input[type=search][name=q]")["value"] == params["q"]
+    retry = doc.select_one("a[data-testid=retry-search]")
+    assert args_of(retry["href"]) == {"q": [params["q"]]}
+    assert params["q"] in retry.get_text()
+
+
+def test_a_refused_search_without_words_offers_no_retry(client: FlaskClient) -> None:
+    doc = page(client, "/search", status=400, page="0")
+    assert doc.select_one("a[data-testid=retry-search]") is None
+    doc = page(client, "/search", status=400, q="字" * 501)
+    assert doc.select_one("input[type=search][name=q]")["value"] == ""
