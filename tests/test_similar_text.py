@@ -18,6 +18,7 @@ from archive.store import Archive
 from indexer.evaluate import _Ids
 from indexer.similar import MAX_TEXT
 from indexer.writing import build
+from tests.test_web_security import OWN_SCRIPT
 from web import create_app
 
 REPO = Path(__file__).resolve().parents[1]
@@ -222,7 +223,7 @@ def test_hostile_parameters(client, path, params, expected):
         return
     html = resp.get_data(as_text=True)
     assert resp.headers["Content-Security-Policy"].startswith("default-src 'self'")
-    lowered = html.lower()
+    lowered = OWN_SCRIPT.sub("", html).lower()  # the app's own static script is allowed
     assert "<script" not in lowered and "<img" not in lowered
     doc = BeautifulSoup(html, "html.parser")
     assert doc.find("html")["lang"] == "zh-CN"
