@@ -257,7 +257,7 @@ def run_export(
     gen: Generation, query: str = "", filters: dict[str, str] | None = None, limit: int = 10_000
 ) -> list[ProblemHit]:
     """Every matching problem (up to ``limit``), best first (newest first when browsing)."""
-    m = _matches(gen, query, "problem", filters, time.perf_counter())
+    m = _matches(gen, query, "problem", filters)
     if m.browse:
         pos = gen.top_by_date(m.ids, None, limit)
     else:
