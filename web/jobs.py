@@ -1,0 +1,185 @@
+"""Upload jobs: the files of one upload, stored in the accounts database, and the process
+that archives them (``python -m web.jobs JOB --data DIR``).
+
+Each upload becomes a job run by its own process, never inside a request and never in a
+web worker's threads: parsing 200 files takes a core for minutes, and a separate process
+leaves the web workers' interpreters free to answer searches. Progress is written per file,
+so any worker can show it; the running server's background refresher makes the new notices
+searchable. Files are read with the same loaders and limits as ``python -m archive ingest``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from web.accountdb import Accounts
+
+STATUS_NAMES = {"added": "新增", "unchanged": "未变", "rejected": "拒收", "pending": "等待"}
+REPO = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class JobFile:
+    n: int
+    name: str
+    status: str  # pending | added | unchanged | rejected
+    reason: str | None = None
+    notice_id: str | None = None
+    organisation: str | None = None
+    problems: int | None = None
+
+    @property
+    def label(self) -> str:
+        return STATUS_NAMES.get(self.status, self.status)
+
+
+@dataclass
+class Job:
+    id: str
+    user: str
+    created_at: str
+    status: str  # queued | running | done | failed
+    total: int
+    done: int
+    files: list[JobFile]
+
+    def counts(self) -> dict[str, int]:
+        return {s: sum(f.status == s for f in self.files) for s in STATUS_NAMES}
+
+
+def create(db: Accounts, user: str, files: list[tuple[str, bytes | None, str | None]]) -> str:
+    """A queued job; ``files`` are (name, bytes, reason): bytes None when already refused."""
+    job_id = secrets.token_hex(8)
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    refused = sum(raw is None for _, raw, _ in files)
+    with db.transaction() as conn:
+        conn.execute(
+            "INSERT INTO jobs (id, user, created_at, status, total, done)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (job_id, user, now, "queued", len(files), refused),
+        )
+        conn.executemany(
+            "INSERT INTO job_files (job_id, n, name, raw, status, reason)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (job_id, n, name, raw, "pending" if raw is not None else "rejected", reason)
+                for n, (name, raw, reason) in enumerate(files, 1)
+            ],
+        )
+    return job_id
+
+
+def load(db: Accounts, job_id: str) -> Job | None:
+    row = db.db.execute(
+        "SELECT id, user, created_at, status, total, done FROM jobs WHERE id = ?", (job_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    files = [
+        JobFile(*r)
+        for r in db.db.execute(
+            "SELECT n, name, status, reason, notice_id, organisation, problems FROM job_files"
+            " WHERE job_id = ? ORDER BY n",
+            (job_id,),
+        )
+    ]
+    return Job(*row, files=files)
+
+
+def start(data_dir: Path, job_id: str) -> None:
+    """Run the job in a new process; a thread reaps it so no zombie is left behind."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "web.jobs", job_id, "--data", str(data_dir)],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    threading.Thread(target=proc.wait, daemon=True, name=f"job-{job_id}").start()
+
+
+def _process(data_dir: Path, user: str, name: str, raw: bytes) -> dict[str, object]:
+    """Archive one file: the result columns of its job_files row."""
+    from archive import audit
+    from archive.errors import ArchiveError, RejectedFile
+    from archive.loaders import load_bytes
+    from archive.pipeline import parse_loaded
+    from archive.store import Archive
+
+    try:
+        loaded = load_bytes(raw, name)
+        notice = parse_loaded(loaded)
+        with Archive(data_dir) as archive:
+            result = archive.ingest(loaded, notice)
+    except RejectedFile as exc:
+        return {"status": "rejected", "reason": exc.reason}
+    except ArchiveError as exc:
+        return {"status": "rejected", "reason": str(exc)}
+    except Exception as exc:  # a parser bug must not lose the rest of the batch
+        return {"status": "rejected", "reason": f"解析出错（{type(exc).__name__}: {exc}）"}
+    if result.status == "added":
+        details = {"文件": name, "单位": notice.organisation or "", "问题数": len(notice.problems)}
+        audit.record(data_dir, user, "upload", result.notice_id, details)
+    return {
+        "status": result.status,
+        "notice_id": result.notice_id,
+        "organisation": notice.organisation,
+        "problems": len(notice.problems),
+    }
+
+
+def run(data_dir: Path, job_id: str) -> None:
+    """Archive every pending file of the job, recording each result as it comes."""
+    with Accounts(data_dir) as db:
+        job = load(db, job_id)
+        if job is None:
+            raise click.ClickException(f"没有编号为 {job_id} 的上传任务")
+        with db.transaction() as conn:
+            conn.execute(
+                "UPDATE jobs SET status = 'running', pid = ? WHERE id = ?", (os.getpid(), job_id)
+            )
+        pending = [f.n for f in job.files if f.status == "pending"]
+        for n in pending:
+            name, raw = db.db.execute(
+                "SELECT name, raw FROM job_files WHERE job_id = ? AND n = ?", (job_id, n)
+            ).fetchone()
+            result = _process(data_dir, job.user, name, bytes(raw))
+            with db.transaction() as conn:
+                conn.execute(
+                    "UPDATE job_files SET status = ?, reason = ?, notice_id = ?,"
+                    " organisation = ?, problems = ?, raw = NULL WHERE job_id = ? AND n = ?",
+                    (
+                        result["status"],
+                        result.get("reason"),
+                        result.get("notice_id"),
+                        result.get("organisation"),
+                        result.get("problems"),
+                        job_id,
+                        n,
+                    ),
+                )
+                conn.execute("UPDATE jobs SET done = done + 1 WHERE id = ?", (job_id,))
+        with db.transaction() as conn:
+            conn.execute("UPDATE jobs SET status = 'done' WHERE id = ?", (job_id,))
+
+
+@click.command()
+@click.argument("job_id")
+@click.option("--data", "data", metavar="DIR", required=True)
+def main(job_id: str, data: str) -> None:
+    """Archive the files of an upload job (started by the web app)."""
+    run(Path(data), job_id)
+
+
+if __name__ == "__main__":
+    main()
