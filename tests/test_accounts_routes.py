@@ -111,6 +111,8 @@ def test_write_routes_refuse_and_change_nothing(
     before = fingerprint(data)
     resp = attempt(client, route.format(n=notice_id), with_file, csrf)
     assert resp.status_code == expected, resp.get_data(as_text=True)[:300]
+    message = {"anonymous": "请先登录", "reader": "没有权限"}.get(case, "CSRF 校验未通过")
+    assert message in resp.get_data(as_text=True)
     if route.startswith("/api/"):
         body = resp.get_json()
         assert body["ok"] is False and body["status"] == expected

@@ -35,6 +35,7 @@ from flask import (
 )
 
 from web.accountdb import Accounts, User
+from web.errors import Denied
 
 SECRET_FILE = "secret_key"
 IDLE_MINUTES = 30
@@ -121,7 +122,7 @@ def _check_csrf() -> None:
     sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token") or ""
     expected = session.get("csrf") or ""
     if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
-        abort(403, description=CSRF_FAILED)
+        raise Denied(CSRF_FAILED)
 
 
 def _before() -> Any:

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, url_for
+from flask import Blueprint, current_app, jsonify, render_template, url_for
 
 from archive import audit
 from archive.errors import NotFound
 from archive.reparse import reparse_one
 from archive.store import Archive
 from web.auth import current_user, require
-from web.errors import Missing
+from web.errors import Denied, Missing
 from web.pages import _check_notice_id
 
 bp = Blueprint("manage", __name__)
@@ -46,7 +46,7 @@ def may_remove(notice_id: str) -> bool:
 def _remove(notice_id: str) -> dict[str, Any]:
     stored = _stored(notice_id)
     if not may_remove(notice_id):
-        abort(403, description="编辑只能删除自己上传的通报")
+        raise Denied("编辑只能删除自己上传的通报")
     data = current_app.config["DATA_DIR"]
     with Archive(data) as archive:
         try:
@@ -87,7 +87,7 @@ def _template_helpers() -> dict[str, Any]:
 def confirm(notice_id: str, action: str):
     stored = _stored(notice_id)
     if action == "remove" and not may_remove(notice_id):
-        abort(403, description="编辑只能删除自己上传的通报")
+        raise Denied("编辑只能删除自己上传的通报")
     return render_template(
         "confirm.html", stored=stored, action=action, label=ACTIONS[action], done=None
     )

@@ -29,6 +29,7 @@ from flask import (
 from archive.loaders import MAX_BINARY_BYTES, MAX_TEXT_BYTES, SUFFIXES
 from web import jobs
 from web.auth import accounts, current_user, require
+from web.errors import BadParameter
 
 bp = Blueprint("upload", __name__)
 
@@ -104,13 +105,13 @@ def collect() -> list[Entry]:
     if pasted.strip():
         entries.append((PASTED_NAME, pasted.encode("utf-8")[: MAX_PASTED + 1], None))
     if len(entries) > MAX_FILES:
-        abort(400, description=f"一次最多上传 {MAX_FILES} 个文件（本次 {len(entries)} 个）")
+        raise BadParameter(f"一次最多上传 {MAX_FILES} 个文件（本次 {len(entries)} 个）")
     return entries
 
 
 def _start(entries: list[Entry]) -> str:
     if not entries:
-        abort(400, description="没有收到文件或文本：请选择文件或粘贴通报全文")
+        raise BadParameter("没有收到文件或文本：请选择文件或粘贴通报全文")
     job_id = jobs.create(accounts(), current_user().name, entries)  # type: ignore[union-attr]
     jobs.start(current_app.config["DATA_DIR"], job_id)
     return job_id
