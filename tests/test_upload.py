@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import shutil
+import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -213,3 +215,31 @@ def test_the_api_upload_with_a_token_answers_202_and_a_job(data: Path) -> None:
             break
         time.sleep(0.3)
     assert job["files"][0]["status"] == "added"
+
+
+def test_a_job_whose_process_died_is_taken_up_again(data: Path) -> None:
+    """A worker killed mid-batch leaves a 'running' job whose process is gone: opening its
+    page starts a new process for the files still pending."""
+    from web import jobs
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    with Accounts(data) as db:
+        job_id = jobs.create(db, "alice", [(GOOD[0], (NOTICES / GOOD[0]).read_bytes(), None)])
+        with db.transaction() as conn:
+            conn.execute(
+                "UPDATE jobs SET status = 'running', pid = ? WHERE id = ?", (dead.pid, job_id)
+            )
+        assert jobs.claim(db, job_id) is True  # its process is gone: claimable
+        with db.transaction() as conn:
+            conn.execute("UPDATE jobs SET pid = ? WHERE id = ?", (dead.pid, job_id))
+    client, _ = editor(data)
+    body = wait_job(client, job_id)
+    assert body["files"][0]["status"] == "added"
+
+
+def test_pages_of_a_logged_in_user_are_not_cached(data: Path) -> None:
+    client, _ = editor(data)
+    assert client.get("/").headers["Cache-Control"] == "private, no-store"
+    anonymous = make_app(data).test_client()
+    assert "no-store" not in anonymous.get("/").headers.get("Cache-Control", "")

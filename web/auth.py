@@ -143,6 +143,14 @@ def _before() -> Any:
     return None
 
 
+def _private_cache(response: Any) -> Any:
+    """Pages for a logged-in user (their name, CSRF token, write buttons) are never kept by
+    a shared cache or the browser's back-forward history."""
+    if g.get("user") is not None:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 def _teardown(exc: BaseException | None = None) -> None:
     opened = g.pop("accounts", None)
     if opened is not None:
@@ -226,6 +234,7 @@ def init_app(app: Flask) -> None:
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=app.config["IDLE_MINUTES"]),
     )
     app.before_request(_before)
+    app.after_request(_private_cache)
     app.teardown_appcontext(_teardown)
     app.context_processor(lambda: {"current_user": current_user(), "csrf_token": csrf_token})
     app.register_blueprint(bp)

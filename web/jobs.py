@@ -95,6 +95,39 @@ def load(db: Accounts, job_id: str) -> Job | None:
     return Job(*row, files=files)
 
 
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def claim(db: Accounts, job_id: str) -> bool:
+    """Take the job for this process: when queued, or when the process that ran it died
+    (killed, server restarted); only its pending files are then archived."""
+    with db.transaction() as conn:
+        row = conn.execute("SELECT status, pid FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        if row is None or row[0] == "done" or (row[0] == "running" and _alive(row[1])):
+            return False
+        conn.execute(
+            "UPDATE jobs SET status = 'running', pid = ? WHERE id = ?", (os.getpid(), job_id)
+        )
+    return True
+
+
+def stalled(db: Accounts, job: Job) -> bool:
+    """A job whose process is gone before it finished (to be started again)."""
+    if job.status == "done":
+        return False
+    row = db.db.execute("SELECT pid FROM jobs WHERE id = ?", (job.id,)).fetchone()
+    return job.status == "running" and not _alive(row[0] if row else None)
+
+
 def start(data_dir: Path, job_id: str) -> None:
     """Run the job in a new process; a thread reaps it so no zombie is left behind."""
     proc = subprocess.Popen(
@@ -144,10 +177,8 @@ def run(data_dir: Path, job_id: str) -> None:
         job = load(db, job_id)
         if job is None:
             raise click.ClickException(f"没有编号为 {job_id} 的上传任务")
-        with db.transaction() as conn:
-            conn.execute(
-                "UPDATE jobs SET status = 'running', pid = ? WHERE id = ?", (os.getpid(), job_id)
-            )
+        if not claim(db, job_id):
+            return  # another live process runs it
         pending = [f.n for f in job.files if f.status == "pending"]
         for n in pending:
             name, raw = db.db.execute(

@@ -118,10 +118,14 @@ def _start(entries: list[Entry]) -> str:
 
 
 def _job_or_404(job_id: str) -> jobs.Job:
+    """The job if it is this user's (or the user is an admin); a job whose process died
+    (a killed worker, a restart) is started again for its remaining files."""
     job = jobs.load(accounts(), job_id) if job_id.isalnum() else None
     user = current_user()
     if job is None or user is None or (job.user != user.name and not user.at_least("admin")):
         abort(404)  # another editor's job is not theirs to see (nor to know it exists)
+    if jobs.stalled(accounts(), job):
+        jobs.start(current_app.config["DATA_DIR"], job.id)
     return job
 
 
