@@ -260,3 +260,12 @@ def test_an_api_token_authenticates_without_a_cookie(data: Path) -> None:
     bad = client.get("/api/admin/audit", headers={"Authorization": "Bearer forged"})
     assert bad.status_code == 401 and bad.get_json()["ok"] is False
     assert client.get("/api/admin/audit").status_code == 401
+
+
+def test_an_unusable_accounts_file_stops_logins_not_reading(data: Path) -> None:
+    (data / ACCOUNTS_DB).unlink()
+    (data / ACCOUNTS_DB).mkdir()  # cannot be opened as a database
+    client = make_app(data).test_client()
+    assert client.get("/").status_code == 200
+    resp = login(client, "alice")
+    assert resp.status_code == 503 and "账号库" in resp.get_data(as_text=True)

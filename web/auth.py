@@ -14,6 +14,7 @@ import functools
 import hmac
 import os
 import secrets
+import sqlite3
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -34,8 +35,8 @@ from flask import (
     url_for,
 )
 
-from web.accountdb import Accounts, User
-from web.errors import Denied
+from web.accountdb import ACCOUNTS_DB, Accounts, User
+from web.errors import Busy, Denied
 
 SECRET_FILE = "secret_key"
 IDLE_MINUTES = 30
@@ -75,7 +76,10 @@ def secret_key(data_dir: Path) -> bytes:
 def accounts() -> Accounts:
     """This request's accounts database (closed in teardown)."""
     if "accounts" not in g:
-        g.accounts = Accounts(current_app.config["DATA_DIR"])
+        try:
+            g.accounts = Accounts(current_app.config["DATA_DIR"])
+        except sqlite3.Error as exc:  # a read-only or damaged data folder
+            raise Busy(f"账号库 {ACCOUNTS_DB} 无法打开（{exc}）：登录和写入暂不可用") from exc
     return g.accounts
 
 
