@@ -91,7 +91,14 @@ def test_three_files_one_rejected_give_per_file_results_and_audit(data: Path) ->
     files = [(n, (NOTICES / n).read_bytes()) for n in GOOD] + [(BAD, (REJECTS / BAD).read_bytes())]
     job_id = job_of(upload(client, csrf, files))
     body = wait_job(client, job_id)
-    assert body["counts"] == {"added": 2, "unchanged": 0, "rejected": 1, "pending": 0}
+    assert body["counts"] == {
+        "added": 2,
+        "unchanged": 0,
+        "rejected": 1,
+        "pending": 0,
+        "draft": 0,
+        "discarded": 0,
+    }
     assert [f["name"] for f in body["files"]] == [*GOOD, BAD]
     added = body["files"][:2]
     with Archive(data, readonly=True) as archive:

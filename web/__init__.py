@@ -29,7 +29,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    from web import api, audit, auth, errors, limits, manage, pages, resources, security, upload
+    from web import (
+        api,
+        audit,
+        auth,
+        errors,
+        limits,
+        manage,
+        pages,
+        resources,
+        review,
+        security,
+        upload,
+    )
 
     resources.init_app(app)
     auth.init_app(app)
@@ -40,5 +52,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(manage.bp)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(review.bp)
     upload.init_app(app)
     return app

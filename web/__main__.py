@@ -160,6 +160,9 @@ def _serve_gunicorn(app: Any, data: Path, host: str, port: int, workers: int, th
 )
 @click.option("--private", is_flag=True, help="关闭匿名阅读：只有登录的用户能访问。")
 @click.option(
+    "--review", is_flag=True, help="编辑上传的通报先成为草稿，经编辑或管理员审核发布后才入库。"
+)
+@click.option(
     "--secure-cookies",
     is_flag=True,
     help="会话 Cookie 只经 HTTPS 发送（在 HTTPS 反向代理后面运行时打开）。",
@@ -172,6 +175,7 @@ def main(
     workers: int | None,
     warm: float,
     private: bool,
+    review: bool,
     secure_cookies: bool,
 ) -> None:
     """Serve search and side-by-side comparison: several worker processes (gunicorn), or one
@@ -191,7 +195,8 @@ def main(
             f"数据目录 {d} 中没有档案库：请先运行 python -m archive ingest --data {d} 文件或文件夹"
         )
     n = workers or default_workers()
-    app = create_app({"DATA_DIR": d, "PRIVATE": private, "SECURE_COOKIES": secure_cookies})
+    settings = {"PRIVATE": private, "REVIEW": review, "SECURE_COOKIES": secure_cookies}
+    app = create_app({"DATA_DIR": d, **settings})
     click.echo(f"正在准备索引（{d}）…", err=True)
     _warm(d, warm)
     if n == 1:

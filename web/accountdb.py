@@ -50,7 +50,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     status     TEXT NOT NULL,
     total      INTEGER NOT NULL,
     done       INTEGER NOT NULL DEFAULT 0,
-    pid        INTEGER
+    pid        INTEGER,
+    review     INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS job_files (
     job_id       TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
@@ -62,6 +63,7 @@ CREATE TABLE IF NOT EXISTS job_files (
     notice_id    TEXT,
     organisation TEXT,
     problems     INTEGER,
+    draft_json   TEXT,
     PRIMARY KEY (job_id, n)
 );
 """

@@ -226,6 +226,7 @@ def logout():
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("PRIVATE", False)
+    app.config.setdefault("REVIEW", False)
     app.config.setdefault("SECURE_COOKIES", False)
     app.config.setdefault("IDLE_MINUTES", IDLE_MINUTES)
     if not app.config.get("SECRET_KEY"):

@@ -10,6 +10,7 @@ searchable. Files are read with the same loaders and limits as ``python -m archi
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import subprocess
@@ -18,12 +19,20 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
 from web.accountdb import Accounts
 
-STATUS_NAMES = {"added": "新增", "unchanged": "未变", "rejected": "拒收", "pending": "等待"}
+STATUS_NAMES = {
+    "added": "新增",
+    "unchanged": "未变",
+    "rejected": "拒收",
+    "pending": "等待",
+    "draft": "待审核",
+    "discarded": "已放弃",
+}
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -31,7 +40,7 @@ REPO = Path(__file__).resolve().parents[1]
 class JobFile:
     n: int
     name: str
-    status: str  # pending | added | unchanged | rejected
+    status: str  # pending | added | unchanged | rejected | draft | discarded
     reason: str | None = None
     notice_id: str | None = None
     organisation: str | None = None
@@ -50,22 +59,30 @@ class Job:
     status: str  # queued | running | done | failed
     total: int
     done: int
+    review: bool
     files: list[JobFile]
 
     def counts(self) -> dict[str, int]:
         return {s: sum(f.status == s for f in self.files) for s in STATUS_NAMES}
 
 
-def create(db: Accounts, user: str, files: list[tuple[str, bytes | None, str | None]]) -> str:
-    """A queued job; ``files`` are (name, bytes, reason): bytes None when already refused."""
+def create(
+    db: Accounts,
+    user: str,
+    files: list[tuple[str, bytes | None, str | None]],
+    *,
+    review: bool = False,
+) -> str:
+    """A queued job; ``files`` are (name, bytes, reason): bytes None when already refused.
+    With ``review`` the files become drafts (``web.review``) instead of notices."""
     job_id = secrets.token_hex(8)
     now = datetime.now(UTC).isoformat(timespec="seconds")
     refused = sum(raw is None for _, raw, _ in files)
     with db.transaction() as conn:
         conn.execute(
-            "INSERT INTO jobs (id, user, created_at, status, total, done)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (job_id, user, now, "queued", len(files), refused),
+            "INSERT INTO jobs (id, user, created_at, status, total, done, review)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (job_id, user, now, "queued", len(files), refused, int(review)),
         )
         conn.executemany(
             "INSERT INTO job_files (job_id, n, name, raw, status, reason)"
@@ -80,10 +97,12 @@ def create(db: Accounts, user: str, files: list[tuple[str, bytes | None, str | N
 
 def load(db: Accounts, job_id: str) -> Job | None:
     row = db.db.execute(
-        "SELECT id, user, created_at, status, total, done FROM jobs WHERE id = ?", (job_id,)
+        "SELECT id, user, created_at, status, total, done, review FROM jobs WHERE id = ?",
+        (job_id,),
     ).fetchone()
     if row is None:
         return None
+    row = (*row[:6], bool(row[6]))
     files = [
         JobFile(*r)
         for r in db.db.execute(
@@ -141,27 +160,39 @@ def start(data_dir: Path, job_id: str) -> None:
     threading.Thread(target=proc.wait, daemon=True, name=f"job-{job_id}").start()
 
 
-def _process(data_dir: Path, user: str, name: str, raw: bytes) -> dict[str, object]:
-    """Archive one file: the result columns of its job_files row."""
-    from archive import audit
+def _process(data_dir: Path, user: str, name: str, raw: bytes, review: bool) -> dict[str, object]:
+    """Archive one file (or, for review, parse it into a draft): its job_files columns."""
     from archive.errors import ArchiveError, RejectedFile
     from archive.loaders import load_bytes
     from archive.pipeline import parse_loaded
-    from archive.store import Archive
 
     try:
         loaded = load_bytes(raw, name)
         notice = parse_loaded(loaded)
-        with Archive(data_dir) as archive:
-            result = archive.ingest(loaded, notice)
+        if review:
+            return _draft(data_dir, loaded, notice)
+        return archive_parsed(data_dir, user, loaded, notice)
     except RejectedFile as exc:
         return {"status": "rejected", "reason": exc.reason}
     except ArchiveError as exc:
         return {"status": "rejected", "reason": str(exc)}
     except Exception as exc:  # a parser bug must not lose the rest of the batch
         return {"status": "rejected", "reason": f"解析出错（{type(exc).__name__}: {exc}）"}
+
+
+def archive_parsed(data_dir: Path, user: str, loaded: Any, notice: Any) -> dict[str, object]:
+    """Store a parsed file in the archive and log its upload (by ``user``)."""
+    from archive import audit
+    from archive.store import Archive
+
+    with Archive(data_dir) as archive:
+        result = archive.ingest(loaded, notice)
     if result.status == "added":
-        details = {"文件": name, "单位": notice.organisation or "", "问题数": len(notice.problems)}
+        details = {
+            "文件": loaded.name,
+            "单位": notice.organisation or "",
+            "问题数": len(notice.problems),
+        }
         audit.record(data_dir, user, "upload", result.notice_id, details)
     return {
         "status": result.status,
@@ -169,6 +200,33 @@ def _process(data_dir: Path, user: str, name: str, raw: bytes) -> dict[str, obje
         "organisation": notice.organisation,
         "problems": len(notice.problems),
     }
+
+
+def _draft(data_dir: Path, loaded: Any, notice: Any) -> dict[str, object]:
+    """A parsed file kept for review; already archived content is 未变 at once."""
+    from archive.errors import NotFound
+    from archive.store import Archive, notice_id_for
+
+    nid = notice_id_for(loaded.text)
+    found = {"organisation": notice.organisation, "problems": len(notice.problems)}
+    with Archive(data_dir, readonly=True) as archive:
+        try:
+            archive.notice(nid)
+            return {"status": "unchanged", "notice_id": nid, **found}
+        except NotFound:
+            pass
+    draft = {
+        "loaded": {
+            "name": loaded.name,
+            "format": loaded.format,
+            "text": loaded.text,
+            "encoding": loaded.encoding,
+            "meta": loaded.meta,
+            "ocr_pages": loaded.ocr_pages,
+        },
+        "notice": notice.to_dict(),
+    }
+    return {"status": "draft", "draft_json": json.dumps(draft, ensure_ascii=False), **found}
 
 
 def run(data_dir: Path, job_id: str) -> None:
@@ -184,17 +242,20 @@ def run(data_dir: Path, job_id: str) -> None:
             name, raw = db.db.execute(
                 "SELECT name, raw FROM job_files WHERE job_id = ? AND n = ?", (job_id, n)
             ).fetchone()
-            result = _process(data_dir, job.user, name, bytes(raw))
+            result = _process(data_dir, job.user, name, bytes(raw), job.review)
             with db.transaction() as conn:
                 conn.execute(
                     "UPDATE job_files SET status = ?, reason = ?, notice_id = ?,"
-                    " organisation = ?, problems = ?, raw = NULL WHERE job_id = ? AND n = ?",
+                    " organisation = ?, problems = ?, draft_json = ?,"
+                    " raw = CASE WHEN ? = 'draft' THEN raw END WHERE job_id = ? AND n = ?",
                     (
                         result["status"],
                         result.get("reason"),
                         result.get("notice_id"),
                         result.get("organisation"),
                         result.get("problems"),
+                        result.get("draft_json"),
+                        result["status"],
                         job_id,
                         n,
                     ),

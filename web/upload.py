@@ -112,7 +112,9 @@ def collect() -> list[Entry]:
 def _start(entries: list[Entry]) -> str:
     if not entries:
         raise BadParameter("没有收到文件或文本：请选择文件或粘贴通报全文")
-    job_id = jobs.create(accounts(), current_user().name, entries)  # type: ignore[union-attr]
+    user = current_user()
+    review = bool(current_app.config.get("REVIEW")) and not user.at_least("admin")  # type: ignore[union-attr]
+    job_id = jobs.create(accounts(), user.name, entries, review=review)  # type: ignore[union-attr]
     jobs.start(current_app.config["DATA_DIR"], job_id)
     return job_id
 
@@ -135,6 +137,7 @@ def job_json(job: jobs.Job) -> dict[str, Any]:
         "user": job.user,
         "created_at": job.created_at,
         "status": job.status,
+        "review": job.review,
         "total": job.total,
         "done": job.done,
         "counts": job.counts(),
