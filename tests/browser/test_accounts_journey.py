@@ -191,3 +191,80 @@ def test_login_upload_search_remove_audit(
         assert phone.goto(path) == 200, path
         _no_overflow(phone, path)
         phone.screenshot(f"accounts-{name}-phone")
+
+
+@pytest.fixture(scope="module")
+def review_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    root = tmp_path_factory.mktemp("accounts-review")
+    data = root / "data"
+    pw = root / "pw"
+    pw.write_text(PASSWORD + "\n", encoding="utf-8")
+    _run("archive", "ingest", "--data", str(data), str(REPO / "seeds"))
+    _run("indexer", "build", "--data", str(data))
+    for name, role in (("编辑甲", "editor"), ("编辑乙", "editor")):
+        _run(
+            "web",
+            "users",
+            "add",
+            name,
+            "--role",
+            role,
+            "--password-file",
+            str(pw),
+            "--data",
+            str(data),
+        )
+    server = ServerProcess(data, workers=1, extra_args=["--review"])
+    try:
+        server.wait_ready(120)
+    except (RuntimeError, TimeoutError) as exc:
+        server.stop()
+        pytest.fail(f"server did not start: {exc}\n{server.output()}")
+    yield server
+    server.stop()
+
+
+def test_a_draft_is_reviewed_beside_its_original_then_published(
+    open_page: Callable[..., Watch], review_server: ServerProcess
+) -> None:
+    server = review_server
+    w = open_page("laptop")
+    w.base_url = server.base_url
+    _login(w, "编辑甲")
+    assert w.goto("/upload") == 200
+    w.page.get_by_test_id("upload-files").set_input_files([str(UPLOADS[0])])
+    with w.page.expect_navigation():
+        w.page.get_by_test_id("upload-submit").click()
+    expect(w.page.locator("[data-testid=upload-job][data-status=done]")).to_be_visible(
+        timeout=180_000
+    )
+    expect(w.page.get_by_test_id("job-progress")).to_contain_text("待审核 1")
+    key_href = w.page.get_by_test_id("draft-link").get_attribute("href")
+
+    reviewer = open_page("laptop")
+    reviewer.base_url = server.base_url
+    _login(reviewer, "编辑乙")
+    reviewer.page.get_by_test_id("nav-drafts").click()
+    expect(reviewer.page.get_by_test_id("draft-row")).to_have_count(1)
+    reviewer.page.get_by_test_id("draft-row").get_by_role("link").click()
+    assert reviewer.page.url.endswith(str(key_href))
+    expect(reviewer.page.get_by_test_id("draft-warnings")).to_be_visible()
+    problems = reviewer.page.get_by_test_id("draft-problems")
+    original = reviewer.page.get_by_test_id("draft-original")
+    box_p, box_o = problems.bounding_box(), original.bounding_box()
+    assert box_p and box_o and box_p["x"] + box_p["width"] <= box_o["x"] + 1  # side by side
+    assert abs(box_p["y"] - box_o["y"]) < 2
+    reviewer.screenshot("accounts-draft-laptop")
+
+    phone = open_page("phone")
+    phone.base_url = server.base_url
+    _login(phone, "编辑乙")
+    assert phone.goto(str(key_href)) == 200
+    _no_overflow(phone, "draft page")
+    phone.screenshot("accounts-draft-phone")
+
+    with reviewer.page.expect_navigation():
+        reviewer.page.get_by_test_id("publish").click()
+    expect(reviewer.page.get_by_test_id("done")).to_contain_text("进入档案库")
+    reviewer.page.get_by_role("link", name="查看通报").click()
+    expect(reviewer.page.get_by_test_id("meta")).to_be_visible()
