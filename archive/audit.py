@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from archive.errors import ArchiveBusy, ArchiveError, ArchiveReadOnly, readonly_message
+from archive.errors import ArchiveBusy, ArchiveError, ArchiveReadOnly, NotFound, readonly_message
 from archive.opening import connect_readonly, is_readonly_error, writable
-from archive.store import BUSY_MESSAGE, DB_NAME
+from archive.store import BUSY_MESSAGE, DB_NAME, Archive
 
 ACTIONS = {"upload": "上传", "publish": "发布", "reparse": "重新解析", "remove": "删除"}
 
@@ -72,16 +72,7 @@ def record(
         if not _has_table(db):
             for statement in _SCHEMA:
                 db.execute(statement)
-        db.execute(
-            "INSERT INTO audit (at, user, action, notice_id, details) VALUES (?, ?, ?, ?, ?)",
-            (
-                datetime.now(UTC).isoformat(timespec="seconds"),
-                user,
-                action,
-                notice_id,
-                json.dumps(details or {}, ensure_ascii=False),
-            ),
-        )
+        _insert(db, user, action, notice_id, details)
         db.execute("COMMIT")
     except sqlite3.OperationalError as exc:
         if db.in_transaction:
@@ -93,6 +84,43 @@ def record(
         raise ArchiveError(f"无法写入操作日志：{exc}") from exc
     finally:
         db.close()
+
+
+def remove_notice(
+    archive: Archive, notice_id: str, user: str, details: dict[str, Any] | None = None
+) -> None:
+    """Remove a notice and log who did it in one transaction: never one without the other."""
+    from archive.store import _log_change  # the store's change log, shared on purpose
+
+    def work(db: sqlite3.Connection, revision: int) -> None:
+        if not _has_table(db):
+            for statement in _SCHEMA:
+                db.execute(statement)
+        if db.execute("DELETE FROM notices WHERE id = ?", (notice_id,)).rowcount == 0:
+            raise NotFound(f"没有编号为 {notice_id} 的通报")
+        _log_change(db, revision, notice_id, "remove")
+        _insert(db, user, "remove", notice_id, details)
+
+    archive._write(work)
+
+
+def _insert(
+    db: sqlite3.Connection,
+    user: str,
+    action: str,
+    notice_id: str | None,
+    details: dict[str, Any] | None,
+) -> None:
+    db.execute(
+        "INSERT INTO audit (at, user, action, notice_id, details) VALUES (?, ?, ?, ?, ?)",
+        (
+            datetime.now(UTC).isoformat(timespec="seconds"),
+            user,
+            action,
+            notice_id,
+            json.dumps(details or {}, ensure_ascii=False),
+        ),
+    )
 
 
 def entries(

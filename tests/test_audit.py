@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from archive import audit
-from archive.errors import NotFound
+from archive.errors import ArchiveError, NotFound
 from archive.store import DB_NAME, Archive
 from tests.test_accounts import PASSWORD, csrf_of, login, make_app
 from web.accountdb import Accounts
@@ -131,3 +131,28 @@ def test_the_log_exports_as_csv_for_excel(data: Path) -> None:
         ["alice", "上传", "0123456789abcdef"],
     ]
     assert rows[2][5] == "文件：=cmd|x.txt"  # not at the start of a cell: no formula
+
+
+def test_a_removal_and_its_log_entry_are_one_transaction(data: Path) -> None:
+    """When the entry cannot be written, the notice stays: never a removal nobody logged."""
+    nid = ids(data)[0]
+    audit.record(data, "root", "reparse", nid)  # creates the table
+    conn = sqlite3.connect(data / DB_NAME)
+    conn.execute(
+        "CREATE TRIGGER refuse_entries BEFORE INSERT ON audit"
+        " BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END"
+    )
+    conn.commit()
+    with Archive(data) as archive:
+        revision = archive.revision()
+        with pytest.raises(ArchiveError):
+            audit.remove_notice(archive, nid, "root", {"标题": "x"})
+        assert archive.revision() == revision
+    assert nid in ids(data)
+    conn.execute("DROP TRIGGER refuse_entries")
+    conn.commit()
+    conn.close()
+    with Archive(data) as archive:
+        audit.remove_notice(archive, nid, "root", {"标题": "x"})
+    assert nid not in ids(data)
+    assert [e.action for e in audit.entries(data, notice_id=nid)] == ["remove", "reparse"]

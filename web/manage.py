@@ -47,14 +47,12 @@ def _remove(notice_id: str) -> dict[str, Any]:
     stored = _stored(notice_id)
     if not may_remove(notice_id):
         raise Denied("编辑只能删除自己上传的通报")
-    data = current_app.config["DATA_DIR"]
-    with Archive(data) as archive:
+    title = stored.notice.title or stored.source
+    with Archive(current_app.config["DATA_DIR"]) as archive:
         try:
-            archive.remove(notice_id)
+            audit.remove_notice(archive, notice_id, current_user().name, {"标题": title})
         except NotFound as exc:
             raise Missing(str(exc)) from exc
-    title = stored.notice.title or stored.source
-    audit.record(data, current_user().name, "remove", notice_id, {"标题": title})
     return {"notice_id": notice_id, "title": title}
 
 
