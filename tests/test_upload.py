@@ -250,3 +250,16 @@ def test_pages_of_a_logged_in_user_are_not_cached(data: Path) -> None:
     assert client.get("/").headers["Cache-Control"] == "private, no-store"
     anonymous = make_app(data).test_client()
     assert "no-store" not in anonymous.get("/").headers.get("Cache-Control", "")
+
+
+def test_hostile_file_names_are_shown_escaped_and_never_used_as_paths(data: Path) -> None:
+    client, csrf = editor(data)
+    hostile = "<img src=x onerror=alert(1)>.txt"
+    bundle = _zip({"../../../tmp/evil-upload.txt": (NOTICES / GOOD[1]).read_bytes()})
+    body = wait_job(client, job_of(upload(client, csrf, [(hostile, b"x" * 10), ("z.zip", bundle)])))
+    names = [f["name"] for f in body["files"]]
+    assert names == [hostile, "evil-upload.txt"]
+    assert body["files"][1]["status"] == "added"
+    assert not Path("/tmp/evil-upload.txt").exists()
+    page = client.get(f"/upload/jobs/{body['id']}").get_data(as_text=True)
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
