@@ -46,6 +46,8 @@ HIT_KEYS = {
     *("id", "kind", "notice_id", "organisation", "title", "notice_title", "snippet", "score"),
     *("types", "n", "number", "province", "city", "district", "year", "inspector"),
     *("published_date", "status", "measures", "expansions", "excerpt", "highlights"),
+    *("url", "notice_url"),  # links that carry the query into the problem and its notice
+    "concepts",  # the problem types a query word named, when found by type
 }
 
 # -- helpers (the fixtures web_data, app, client, truth and ids are in conftest.py) -----
@@ -190,9 +192,12 @@ def test_search_page_shows_the_api_hits(client: FlaskClient) -> None:
     doc = page(client, url("/search", q=q))
     assert hit_ids(doc) == [h["id"] for h in d["hits"]]
     for art, h in zip(doc.select("article[data-testid=hit]"), d["hits"], strict=True):
-        assert art.select_one("a[data-testid=problem-link]")["href"] == f"/problems/{h['id']}"
+        # A hit's links carry the query, so the page it opens marks it.
+        assert art.select_one("a[data-testid=problem-link]")["href"] == url(
+            f"/problems/{h['id']}", q=q
+        )
         notice_href = art.select_one("a[data-testid=notice-link]")["href"]
-        assert notice_href.split("#")[0] == f"/notices/{h['notice_id']}"
+        assert notice_href == url(f"/notices/{h['notice_id']}", q=q) + f"#p-{h['n']}"
         assert art.select_one(".snippet mark") is not None
         assert art.select_one("input[name=notices]")["value"] == h["notice_id"]
     assert "<mark>" in d["hits"][0]["snippet"]
@@ -316,10 +321,14 @@ def test_pagination(client: FlaskClient, truth: Truth) -> None:
         ]
     assert len(seen) == len(set(seen)) == total
     assert set(seen) == set(truth.problems)
+    # Past the end: the last page, saying so (issue 12 item 5; it used to be empty).
+    last = api(client, "/api/search", per_page=per, page=pages)
     beyond = api(client, "/api/search", per_page=per, page=pages + 1)
-    assert beyond["hits"] == [] and beyond["total"] == total
+    assert beyond["hits"] == last["hits"] != [] and beyond["total"] == total
+    assert beyond["page"] == pages
+    assert f"第 {pages + 1} 页超出范围（共 {pages} 页），已显示最后一页。" in beyond["messages"]
     doc = page(client, url("/search", per_page=per, page=pages + 1))
-    assert doc.select("article[data-testid=hit]") == [] and total_of(doc) == total
+    assert hit_ids(doc) == [h["id"] for h in last["hits"]] and total_of(doc) == total
     pager = page(client, url("/search", per_page=per, page=2)).select_one("nav[data-testid=pager]")
     rels = {a.get("rel", [""])[0]: a["href"] for a in pager.select("a")}
     assert parse_qs(urlsplit(rels["prev"]).query).get("page") in (None, ["1"])
@@ -330,6 +339,8 @@ def test_pagination(client: FlaskClient, truth: Truth) -> None:
 def test_side_view_groups_by_organisation(client: FlaskClient, truth: Truth, q: str) -> None:
     d = api(client, "/api/search", q=q, view="side")
     matching = truth.containing(q.strip('"'), *[e["alternative"] for e in d["expansions"]])
+    # Problems of the type a word names come too, marked as concept matches.
+    matching |= {h["id"] for h in all_hits(client, q=q) if h["concepts"]}
     by_org: dict[str, set[str]] = {}
     for pid in matching:
         by_org.setdefault(truth.org_of(pid), set()).add(pid)
@@ -343,7 +354,9 @@ def test_side_view_groups_by_organisation(client: FlaskClient, truth: Truth, q: 
     if len(by_org) <= 8:  # the page shows at most 8 columns
         assert set(orgs) == set(by_org)
     for col, org in zip(cols, orgs, strict=True):
-        shown = {a["href"].rsplit("/", 1)[1] for a in col.select("a[data-testid=problem-link]")}
+        links = [urlsplit(a["href"]) for a in col.select("a[data-testid=problem-link]")]
+        assert {parse_qs(link.query)["q"][0] for link in links} == {q}
+        shown = {link.path.rsplit("/", 1)[1] for link in links}
         assert {pid: truth.org_of(pid) for pid in shown if truth.org_of(pid) != org} == {}, org
         if len(by_org[org]) <= 10:  # and at most 10 problems a column
             assert shown == by_org[org], org
