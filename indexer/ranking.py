@@ -138,12 +138,18 @@ def check_budget(gen: Generation, q: Any) -> Cost:
     return cost
 
 
+_MEMO_TYPES = (wq.Or, wq.And, wq.AndMaybe, wq.AndNot, Literal)
+
+
 class Evaluator:
     """Scores one query on one generation; ``deadline`` is a ``time.perf_counter`` value."""
 
     def __init__(self, gen: Generation, deadline: float | None = None) -> None:
         self.gen = gen
         self.deadline = deadline
+        # Parts already scored in this search, by value: the concept query repeats the
+        # literal query's parts, which are then not scored twice.
+        self._memo: dict[tuple[Any, float], Scored] = {}
 
     def run(self, q: Any) -> Scored:
         return self.eval(q)
@@ -156,6 +162,15 @@ class Evaluator:
         self._tick()
         if isinstance(q, wq.NullQuery.__class__):
             return _EMPTY
+        if type(q) not in _MEMO_TYPES:
+            return self._eval(q)
+        key = (q, q.boost)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._eval(q)
+        return found
+
+    def _eval(self, q: Any) -> Scored:
         if isinstance(q, Literal):
             return self.literal(q)
         if isinstance(q, Concept):
