@@ -116,10 +116,26 @@ def estimate(gen: Generation, q: Any) -> Cost:
     return cost
 
 
+def postings_limit(gen: Generation) -> int:
+    """The most postings one query may read on this generation."""
+    return max(MIN_POSTINGS, MAX_POSTINGS_PER_DOC * gen.n)
+
+
+def within_budget(gen: Generation, q: Any) -> bool:
+    """Whether ``q`` stays within every budget: a query's concept expansion is dropped,
+    not refused, when it would not (the literal query was checked on its own)."""
+    cost = estimate(gen, q)
+    return (
+        cost.terms <= MAX_TERMS
+        and cost.negated <= MAX_NEGATED
+        and cost.postings <= postings_limit(gen)
+    )
+
+
 def check_budget(gen: Generation, q: Any) -> Cost:
     """Refuse (400) a query that would read more than the budget allows."""
     cost = estimate(gen, q)
-    limit = max(MIN_POSTINGS, MAX_POSTINGS_PER_DOC * gen.n)
+    limit = postings_limit(gen)
     if cost.terms > MAX_TERMS:
         raise QueryTooCostly(
             f"查询过于复杂：含 {cost.terms} 个检索词（含同义扩展），上限为 {MAX_TERMS}。"

@@ -9,7 +9,7 @@ read their stored fields.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -22,7 +22,14 @@ from indexer.concepts import ConceptMatch, concept_marks
 from indexer.generation import Generation
 from indexer.highlight import LiteralText, excerpt, mark
 from indexer.querying import parse
-from indexer.ranking import MAX_SECONDS, Evaluator, Scored, below_literal, check_budget
+from indexer.ranking import (
+    MAX_SECONDS,
+    Evaluator,
+    Scored,
+    below_literal,
+    check_budget,
+    within_budget,
+)
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
@@ -149,8 +156,10 @@ def _matches(
     restrict = _filter_queries(gen, filters, messages)
     q = compiled.query if compiled.query is not None else wq.Every()
     browse = isinstance(q, wq.Every)
-    wide = compiled.concept_query if compiled.concept_query is not None else q
-    check_budget(gen, wq.And([wide, *restrict]) if restrict else wide)
+    check_budget(gen, wq.And([q, *restrict]) if restrict else q)
+    wide = compiled.concept_query
+    if wide is not None and not within_budget(gen, wq.And([wide, *restrict]) if restrict else wide):
+        compiled = replace(compiled, concept_query=None, concepts=[])  # literal matches only
     ev = Evaluator(gen, deadline=t0 + MAX_SECONDS)
     allowed = gen.kind(kind)
     for fq in restrict:
