@@ -160,7 +160,8 @@ def _matches(
     wide = compiled.concept_query
     if wide is not None and not within_budget(gen, wq.And([wide, *restrict]) if restrict else wide):
         compiled = replace(compiled, concept_query=None, concepts=[])  # literal matches only
-    ev = Evaluator(gen, deadline=t0 + MAX_SECONDS)
+    # The time budget is for scoring: compiling may first load the dictionaries (seconds).
+    ev = Evaluator(gen, deadline=max(t0, time.perf_counter()) + MAX_SECONDS)
     allowed = gen.kind(kind)
     for fq in restrict:
         passing = np.zeros(gen.n, dtype=bool)
