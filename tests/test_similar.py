@@ -62,7 +62,7 @@ def _grades(ref: str) -> dict[str, int]:
 
 def test_routine_words_of_the_stop_list_are_not_looked_for():
     stop = F.load_stopwords()
-    assert {"学习", "责任", "领导"} <= stop
+    assert {"学习", "责任", "领导", "流于形式"} <= stop
     wanted = dict(F.query_features("理论学习不深入、主体责任落实不到位"))
     assert "W:理论学习" in wanted and "W:主体责任" in wanted
     assert not {f"W:{w}" for w in stop} & set(wanted)
@@ -75,6 +75,7 @@ def test_the_statement_sentence_is_a_feature_beside_the_title():
     )
     feats = F.features("规划编制滞后", (), (), body=text)
     assert "W:生态旅游" in feats and "W:规划" in feats
+    assert "B:旅游" in feats and "B:底数" in feats  # the statement's bigrams too
     # Measures are not the statement: 专班 is only looked for as a rare body word.
     assert "W:专班" not in feats
     wanted = dict(F.query_features("规划编制滞后", (), (), body=text))
