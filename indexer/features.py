@@ -26,6 +26,7 @@ MENTIONED_TYPE_BOOST = 0.5
 BODY_WORD_BOOST = 0.5
 STATEMENT_BOOST = 0.8  # a statement word that is not in the title
 STATEMENT_BIGRAMS = True
+EXPAND_STATEMENT = True  # statement words get thesaurus alternatives as title words do
 
 STOPWORDS_FILE = DATA_DIR / "similar_stopwords.txt"
 # Bump when the indexed features change: the index is then rebuilt (see writing.fingerprint).
@@ -152,6 +153,8 @@ def query_features(
         stated = [w for w in statement_words(body, words) if w not in stop]
         out += [(f"W:{w}", STATEMENT_BOOST) for w in stated]
         feats += [f"W:{w}" for w in stated]
+        if EXPAND_STATEMENT:
+            words = words + stated
     if STATEMENT_BIGRAMS and body:
         have_b = {f for f, _ in out}
         grams = [f"B:{g}" for g in _bigrams(taxonomy.statement(body)) if g not in stop]
