@@ -4,6 +4,9 @@ Filters and the query are evaluated into arrays (``ranking.Evaluator``); an empt
 set is a filter like any other (it allows nothing). Facets are ``numpy.bincount`` over the
 generation's columns and the page is chosen by ``argpartition``; only the hits on the page
 read their stored fields.
+
+``ProblemDoc`` is the one shape of a problem across layers (search hits here, similar
+problems, the problem page); ``ProblemHit`` extends it with what a search adds.
 """
 
 from __future__ import annotations
@@ -18,14 +21,16 @@ from whoosh import query as wq
 
 from indexer import taxonomy
 from indexer.compiling import Compiled, Expansion, compile_query, filter_query
+from indexer.concepts import ConceptMatch, concept_marks
+from indexer.filters import NAMES, by_name
 from indexer.generation import Generation
 from indexer.highlight import LiteralText, excerpt, mark
 from indexer.querying import parse
-from indexer.ranking import MAX_SECONDS, Evaluator, Scored, check_budget
+from indexer.ranking import MAX_SECONDS, Evaluator, Scored, below_literal, check_budget
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
-FILTER_NAMES = ("org", "region", "year", "type", "inspector", "inspection")
+FILTER_NAMES = NAMES  # the name callers used before
 
 
 @dataclass(frozen=True)
@@ -36,20 +41,17 @@ class TypeRef:
     label: str
 
 
-@dataclass
-class ProblemHit:
-    """One search hit (a problem, or a notice with ``kind="notice"``): typed fields, the
-    snippet both as escaped HTML and as plain text with highlight offsets."""
+@dataclass(kw_only=True)
+class ProblemDoc:
+    """The fields every problem has wherever it is shown (a search hit, a similar problem,
+    the problem page): one shape, read from the stored index document by ``from_stored``.
+    Subclasses add what their view knows (``ProblemHit``: score, snippet, highlights)."""
 
     id: str
-    kind: str
     notice_id: str
-    organisation: str
-    title: str
-    notice_title: str
-    snippet: str
-    score: float
-    types: list[TypeRef]
+    organisation: str = ""
+    title: str = ""
+    notice_title: str = ""
     n: int | None = None
     number: str = ""
     province: str | None = None
@@ -59,8 +61,50 @@ class ProblemHit:
     inspector: str = ""
     published_date: str = ""
     status: str = ""
+    types: list[TypeRef] = field(default_factory=list)
     measures: list[str] = field(default_factory=list)
+
+    @staticmethod
+    def stored_fields(f: dict[str, Any]) -> dict[str, Any]:
+        """ProblemDoc's fields from a stored index document, as keyword arguments (a
+        subclass adds its own: ``ProblemHit(**ProblemDoc.stored_fields(f), score=…)``)."""
+        codes = [t for t in (f.get("types") or "").split(",") if t]
+        return {
+            "id": f["id"],
+            "notice_id": f["notice_id"],
+            "organisation": f.get("organisation", ""),
+            "title": f.get("title", ""),
+            "notice_title": f.get("notice_title", ""),
+            "n": f.get("n"),
+            "number": f.get("number", ""),
+            "province": f.get("province"),
+            "city": f.get("city"),
+            "district": f.get("district"),
+            "year": f.get("year"),
+            "inspector": f.get("inspector", ""),
+            "published_date": f.get("published_date", ""),
+            "status": f.get("status", ""),
+            "types": [TypeRef(t, taxonomy.label(t)) for t in codes],
+            "measures": list(f.get("measures") or []),
+        }
+
+    @classmethod
+    def from_stored(cls, f: dict[str, Any]) -> ProblemDoc:
+        """The problem (or notice) of a stored index document."""
+        return cls(**cls.stored_fields(f))
+
+
+@dataclass(kw_only=True)
+class ProblemHit(ProblemDoc):
+    """One search hit (a problem, or a notice with ``kind="notice"``): the problem's fields,
+    the snippet both as escaped HTML and as plain text with highlight offsets."""
+
+    kind: str = "problem"
+    snippet: str = ""
+    score: float = 0.0
     expansions: list[str] = field(default_factory=list)  # thesaurus alternatives found here
+    # Found by a query word naming a problem type, not by its words: those types.
+    concepts: list[TypeRef] = field(default_factory=list)
     # The snippet as plain text and the [start, end) offsets of the matches in it: the
     # marks without HTML (``snippet`` is the same window, escaped and marked).
     excerpt: str = ""
@@ -123,11 +167,12 @@ def _filter_queries(gen: Generation, filters: dict[str, str] | None, messages: l
     it is a known unit, so 某镇 does not also select 某镇某村."""
     out: list[Any] = []
     for name, value in (filters or {}).items():
-        if name not in FILTER_NAMES or value is None or str(value).strip() == "":
+        f = by_name(name)
+        if f is None or value is None or str(value).strip() == "":
             continue
         value = str(value).strip()
-        if name == "org" and gen.df("organisation", value) > 0:
-            out.append(wq.Term("organisation", value))
+        if f.match == "unit" and gen.df(f.fields[0], value) > 0:
+            out.append(wq.Term(f.fields[0], value))
             continue
         fq = filter_query(name, value, messages)
         if fq is not None:
@@ -135,9 +180,7 @@ def _filter_queries(gen: Generation, filters: dict[str, str] | None, messages: l
     return out
 
 
-def _matches(
-    gen: Generation, query: str, kind: str, filters: dict[str, str] | None, t0: float
-) -> _Matches:
+def _matches(gen: Generation, query: str, kind: str, filters: dict[str, str] | None) -> _Matches:
     compiled = _compiled(query or "")
     messages = list(compiled.messages)
     if compiled.query is None and (query or "").strip() and not compiled.messages:
@@ -146,8 +189,11 @@ def _matches(
     restrict = _filter_queries(gen, filters, messages)
     q = compiled.query if compiled.query is not None else wq.Every()
     browse = isinstance(q, wq.Every)
-    check_budget(gen, wq.And([q, *restrict]) if restrict else q)
-    ev = Evaluator(gen, deadline=t0 + MAX_SECONDS)
+    wide = compiled.concept_query if compiled.concept_query is not None else q
+    check_budget(gen, wq.And([wide, *restrict]) if restrict else wide)
+    # The time budget is for scoring: compiling (the first query loads the word lists) and
+    # the cost estimate above are not what a costly query spends its time on.
+    ev = Evaluator(gen, deadline=time.perf_counter() + MAX_SECONDS)
     allowed = gen.kind(kind)
     for fq in restrict:
         passing = np.zeros(gen.n, dtype=bool)
@@ -156,6 +202,8 @@ def _matches(
     if browse:
         return _Matches(compiled, messages, True, np.flatnonzero(allowed).astype(np.int32), None)
     found: Scored = ev.run(q)
+    if compiled.concept_query is not None:
+        found = below_literal(found, ev.run(compiled.concept_query), allowed)
     keep = allowed[found.ids]
     return _Matches(compiled, messages, False, found.ids[keep], found.scores[keep])
 
@@ -175,11 +223,11 @@ def run_search(
         raise ValueError(f"kind must be 'problem' or 'notice', not {kind!r}")
     page = min(max(int(page), 1), MAX_PAGE)
     per_page = min(max(int(per_page), 1), MAX_PER_PAGE)
-    m = _matches(gen, query, kind, filters, t0)
+    m = _matches(gen, query, kind, filters)
     lo = (page - 1) * per_page
     k = page * per_page
-    if m.browse or sort == "date":
-        pos = gen.top_by_date(m.ids, m.scores, k)
+    if m.browse or sort in ("date", "date_asc"):
+        pos = gen.top_by_date(m.ids, m.scores, k, oldest_first=sort == "date_asc")
     else:
         pos = gen.top_by_score(m.ids, m.scores, k)
     pos = pos[lo:]
@@ -209,7 +257,7 @@ def run_export(
     gen: Generation, query: str = "", filters: dict[str, str] | None = None, limit: int = 10_000
 ) -> list[ProblemHit]:
     """Every matching problem (up to ``limit``), best first (newest first when browsing)."""
-    m = _matches(gen, query, "problem", filters, time.perf_counter())
+    m = _matches(gen, query, "problem", filters)
     if m.browse:
         pos = gen.top_by_date(m.ids, None, limit)
     else:
@@ -222,8 +270,16 @@ def _hits(gen: Generation, m: _Matches, pos: np.ndarray) -> list[ProblemHit]:
     for p in pos.tolist():
         score = 0.0 if m.scores is None else float(m.scores[p])
         fields, lit = gen.document(int(m.ids[p]))
-        out.append(make_hit(fields, score, m.compiled.terms, m.compiled.expansions, lit))
+        hit = make_hit(fields, score, m.compiled.terms, m.compiled.expansions, lit)
+        if m.compiled.concepts:
+            hit.concepts = _concepts(hit, lit, m.compiled.concepts)
+        out.append(hit)
     return out
+
+
+def _concepts(hit: ProblemHit, lit: LiteralText, concepts: list[ConceptMatch]) -> list[TypeRef]:
+    codes = [t.code for t in hit.types]
+    return [TypeRef(c, label) for c, label in concept_marks(codes, lit.contains, concepts)]
 
 
 def make_hit(
@@ -237,27 +293,11 @@ def make_hit(
     lit = LiteralText(text.strip()) if lit is None else lit
     found = [e.alternative for e in expansions if lit.contains(e.alternative)]
     plain, spans = excerpt(text, terms, spans=lit.spans(terms))
-    types = [t for t in (f.get("types") or "").split(",") if t]
     return ProblemHit(
-        id=f["id"],
+        **ProblemDoc.stored_fields(f),
         kind=f["kind"],
-        notice_id=f["notice_id"],
-        organisation=f.get("organisation", ""),
-        title=f.get("title", ""),
-        notice_title=f.get("notice_title", ""),
         snippet=mark(plain, spans),
         score=round(abs(float(score or 0.0)), 4),
-        types=[TypeRef(t, taxonomy.label(t)) for t in types],
-        n=f.get("n"),
-        number=f.get("number", ""),
-        province=f.get("province"),
-        city=f.get("city"),
-        district=f.get("district"),
-        year=f.get("year"),
-        inspector=f.get("inspector", ""),
-        published_date=f.get("published_date", ""),
-        status=f.get("status", ""),
-        measures=list(f.get("measures") or []),
         expansions=found,
         excerpt=plain,
         highlights=[[a, b] for a, b in spans],

@@ -10,25 +10,21 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.test_web_security import (
+from tests.webarchive import (
     OWN_NOTICES,
     SEED_000,
     SOURCES,
     Truth,
-    build_archive,
     notice_year,
 )
-from web import create_app
 
 CSV_HEADER = ["单位", "通报", "序号", "问题", "整改措施", "问题类型", "链接"]
 # Added after the first seven, which scripts read by position.
@@ -45,43 +41,16 @@ CSV_EXTRA = [
     "问题表述",
 ]
 
+# The keys of a search hit in the JSON (written out: an interface).
+HIT_KEYS = {
+    *("id", "kind", "notice_id", "organisation", "title", "notice_title", "snippet", "score"),
+    *("types", "n", "number", "province", "city", "district", "year", "inspector"),
+    *("published_date", "status", "measures", "expansions", "excerpt", "highlights"),
+    *("url", "notice_url"),  # links that carry the query into the problem and its notice
+    "concepts",  # the problem types a query word named, when found by type
+}
 
-# -- fixtures --------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def web_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_archive(tmp_path_factory.mktemp("web"))
-
-
-@pytest.fixture(scope="module")
-def app(web_data: Path) -> Iterator[Flask]:
-    yield create_app({"TESTING": True, "DATA_DIR": web_data})
-
-
-@pytest.fixture(scope="module")
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
-@pytest.fixture(scope="module")
-def truth(web_data: Path) -> Truth:
-    return Truth(web_data)
-
-
-@pytest.fixture(scope="module")
-def ids(client: FlaskClient) -> dict[str, str]:
-    """Notice ids found through the search API by organisation."""
-
-    def one(q: str) -> str:
-        hits = api(client, "/api/search", q=q, kind="notice")["hits"]
-        assert len(hits) == 1, q
-        return hits[0]["id"]
-
-    return {"seed000": one("org:红十字"), "seed004": one("org:残疾人联合会")}
-
-
-# -- helpers ---------------------------------------------------------------------------
+# -- helpers (the fixtures web_data, app, client, truth and ids are in conftest.py) -----
 
 
 def api(client: FlaskClient, path: str, status: int = 200, **params: Any) -> dict[str, Any]:
@@ -223,9 +192,12 @@ def test_search_page_shows_the_api_hits(client: FlaskClient) -> None:
     doc = page(client, url("/search", q=q))
     assert hit_ids(doc) == [h["id"] for h in d["hits"]]
     for art, h in zip(doc.select("article[data-testid=hit]"), d["hits"], strict=True):
-        assert art.select_one("a[data-testid=problem-link]")["href"] == f"/problems/{h['id']}"
+        # A hit's links carry the query, so the page it opens marks it.
+        assert art.select_one("a[data-testid=problem-link]")["href"] == url(
+            f"/problems/{h['id']}", q=q
+        )
         notice_href = art.select_one("a[data-testid=notice-link]")["href"]
-        assert notice_href.split("#")[0] == f"/notices/{h['notice_id']}"
+        assert notice_href == url(f"/notices/{h['notice_id']}", q=q) + f"#p-{h['n']}"
         assert art.select_one(".snippet mark") is not None
         assert art.select_one("input[name=notices]")["value"] == h["notice_id"]
     assert "<mark>" in d["hits"][0]["snippet"]
@@ -349,10 +321,14 @@ def test_pagination(client: FlaskClient, truth: Truth) -> None:
         ]
     assert len(seen) == len(set(seen)) == total
     assert set(seen) == set(truth.problems)
+    # Past the end: the last page, saying so (issue 12 item 5; it used to be empty).
+    last = api(client, "/api/search", per_page=per, page=pages)
     beyond = api(client, "/api/search", per_page=per, page=pages + 1)
-    assert beyond["hits"] == [] and beyond["total"] == total
+    assert beyond["hits"] == last["hits"] != [] and beyond["total"] == total
+    assert beyond["page"] == pages
+    assert f"第 {pages + 1} 页超出范围（共 {pages} 页），已显示最后一页。" in beyond["messages"]
     doc = page(client, url("/search", per_page=per, page=pages + 1))
-    assert doc.select("article[data-testid=hit]") == [] and total_of(doc) == total
+    assert hit_ids(doc) == [h["id"] for h in last["hits"]] and total_of(doc) == total
     pager = page(client, url("/search", per_page=per, page=2)).select_one("nav[data-testid=pager]")
     rels = {a.get("rel", [""])[0]: a["href"] for a in pager.select("a")}
     assert parse_qs(urlsplit(rels["prev"]).query).get("page") in (None, ["1"])
@@ -363,6 +339,8 @@ def test_pagination(client: FlaskClient, truth: Truth) -> None:
 def test_side_view_groups_by_organisation(client: FlaskClient, truth: Truth, q: str) -> None:
     d = api(client, "/api/search", q=q, view="side")
     matching = truth.containing(q.strip('"'), *[e["alternative"] for e in d["expansions"]])
+    # Problems of the type a word names come too, marked as concept matches.
+    matching |= {h["id"] for h in all_hits(client, q=q) if h["concepts"]}
     by_org: dict[str, set[str]] = {}
     for pid in matching:
         by_org.setdefault(truth.org_of(pid), set()).add(pid)
@@ -376,7 +354,9 @@ def test_side_view_groups_by_organisation(client: FlaskClient, truth: Truth, q: 
     if len(by_org) <= 8:  # the page shows at most 8 columns
         assert set(orgs) == set(by_org)
     for col, org in zip(cols, orgs, strict=True):
-        shown = {a["href"].rsplit("/", 1)[1] for a in col.select("a[data-testid=problem-link]")}
+        links = [urlsplit(a["href"]) for a in col.select("a[data-testid=problem-link]")]
+        assert {parse_qs(link.query)["q"][0] for link in links} == {q}
+        shown = {link.path.rsplit("/", 1)[1] for link in links}
         assert {pid: truth.org_of(pid) for pid in shown if truth.org_of(pid) != org} == {}, org
         if len(by_org[org]) <= 10:  # and at most 10 problems a column
             assert shown == by_org[org], org
@@ -409,6 +389,34 @@ def test_problem_page_and_twin(client: FlaskClient, truth: Truth, ids: dict[str,
     assert [li.get_text(strip=True) for li in items] == [m.strip() for m in problem.measures]
     link = doc.select_one("a[data-testid=notice-link]")["href"]
     assert link.split("#")[0] == f"/notices/{ids['seed000']}"
+
+
+def test_a_problem_has_one_shape_in_search_hits_and_on_its_page(
+    client: FlaskClient, truth: Truth
+) -> None:
+    """The fields of ``ProblemDoc`` are the same in a search hit and on the problem page,
+    and they are the archived problem's."""
+    hits = all_hits(client, q="公务接待")
+    assert len(hits) >= 5
+    for hit in hits:
+        assert set(hit) == HIT_KEYS
+        page_view = api(client, f"/api/problems/{hit['id']}")["problem"]
+        nid, problem = truth.problems[hit["id"]]
+        notice = truth.notices[nid]
+        assert (hit["notice_id"], hit["n"], hit["number"]) == (nid, problem.n, problem.number)
+        assert hit["title"] == problem.title and hit["measures"] == problem.measures
+        assert hit["organisation"] == (notice.organisation or "")
+        assert hit["year"] == notice_year(notice)
+        region = {k: hit[k] for k in ("province", "city", "district")}
+        assert region == {k: getattr(notice.region, k) for k in region}
+        assert all(set(t) == {"code", "label"} for t in hit["types"])
+        for key in ("id", "notice_id", "n", "number", "title", "organisation", "notice_title"):
+            assert page_view[key] == hit[key], key
+        for key in ("measures", "types", "year", "inspector"):
+            assert page_view[key] == hit[key], key
+        assert page_view["region"] == region
+        assert (page_view["status"] or "") == hit["status"]
+        assert (page_view["published_date"] or "") == hit["published_date"]
 
 
 def test_similar_problems_come_from_other_notices(client: FlaskClient, truth: Truth) -> None:

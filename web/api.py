@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from web import data
+from web import data, docfind, marks
 from web.pages import _check_notice_id, _check_problem_id
 from web.params import ID_RE, PROBLEM_ID_RE, SearchParams, id_list
 
@@ -30,14 +30,16 @@ def search():
 def problem(problem_id: str):
     _check_problem_id(problem_id)
     with_ids = id_list(request.args, "with", PROBLEM_ID_RE, current_app.config["MAX_COMPARE"])
+    q = marks.checked_query(request.args.get("q"))
     show_all = request.args.get("all", "") not in ("", "0")
-    return _ok(data.problem(problem_id, with_ids, show_all))
+    return _ok(docfind.problem_page(problem_id, with_ids, q, show_all))
 
 
 @bp.get("/notices/<notice_id>")
 def notice(notice_id: str):
     _check_notice_id(notice_id)
-    return _ok(data.notice(notice_id))
+    q = marks.checked_query(request.args.get("q"))
+    return _ok(docfind.notice_page(notice_id, q))
 
 
 @bp.get("/compare")

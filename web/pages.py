@@ -8,7 +8,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, render_template, request
 
 from archive.errors import NotFound
-from web import charts, data, exports, similar_text
+from web import charts, data, docfind, exports, marks, similar_text
 from web.csvexport import csv_response
 from web.errors import Missing
 from web.params import ID_RE, MAX_Q, PROBLEM_ID_RE, SearchParams, id_list
@@ -16,6 +16,8 @@ from web.resources import get_archive
 from web.xlsxexport import xlsx_response
 
 bp = Blueprint("pages", __name__)
+bp.add_app_template_filter(marks.marked, "marked")
+bp.add_app_template_filter(marks.excerpt_marked, "excerpt_marked")
 
 FORMAT_TYPES = {
     "txt": "text/plain",
@@ -67,8 +69,10 @@ def search_download(ext: str):
 def problem(problem_id: str):
     _check_problem_id(problem_id)
     with_ids = id_list(request.args, "with", PROBLEM_ID_RE, current_app.config["MAX_COMPARE"])
+    q = marks.checked_query(request.args.get("q"))
     show_all = request.args.get("all", "") not in ("", "0")
-    return render_template("problem.html", d=data.problem(problem_id, with_ids, show_all))
+    d = docfind.problem_page(problem_id, with_ids, q, show_all)
+    return render_template("problem.html", d=d)
 
 
 @bp.get("/problems/<problem_id>/compare.<any(csv, xlsx):ext>")
@@ -90,7 +94,8 @@ def problem_download(problem_id: str, ext: str):
 @bp.get("/notices/<notice_id>")
 def notice(notice_id: str):
     _check_notice_id(notice_id)
-    return render_template("notice.html", d=data.notice(notice_id))
+    q = marks.checked_query(request.args.get("q"))
+    return render_template("notice.html", d=docfind.notice_page(notice_id, q))
 
 
 @bp.get("/notices/<notice_id>/source")
