@@ -232,3 +232,11 @@ def test_hostile_parameters(client, path, params, expected):
         assert doc.select_one("[data-testid=error]")
     if "{{" in params.get("text", ""):
         assert "49" not in doc.select_one("textarea[name=text]").get_text()
+
+
+@pytest.mark.parametrize("path", ["/similar", "/api/similar"])
+def test_similar_to_a_text_goes_through_the_cost_gate(path):
+    from web.limits import costly_kind
+
+    assert costly_kind(path, {"text": DRAFT}) == "similar"
+    assert costly_kind(path + "/x", {}) is None
