@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from indexer import analysis, taxonomy
+from indexer import analysis, filters, taxonomy
 from indexer.literal import Literal
 from indexer.querying import And, Filter, Node, Not, Or, Word
 from indexer.thesaurus import load_thesaurus
@@ -74,39 +74,79 @@ def type_code(value: str) -> str | None:
     return None
 
 
+def type_codes(value: str) -> list[str]:
+    """The type codes a ``type`` filter value selects: one type (by code or label), or every
+    type of an area (by code or label); [] when the value names neither."""
+    code = type_code(value)
+    if code is not None:
+        return [code]
+    for a in taxonomy.load_areas():
+        if value in (a.code, a.label):
+            return [t.code for t in taxonomy.types_in_area(a.code)]
+    return []
+
+
+def _unit(f: filters.Filter, value: str, messages: list[str]) -> wq.Query | None:
+    exact, lit_field = f.fields
+    lit = literal_query(lit_field, value)
+    return wq.Or([wq.Term(exact, value)] + ([lit] if lit else []))
+
+
+def _place(f: filters.Filter, value: str, messages: list[str]) -> wq.Query | None:
+    *exact, lit_field = f.fields
+    lit = literal_query(lit_field, value)
+    return wq.Or([wq.Term(name, value) for name in exact] + ([lit] if lit else []))
+
+
+def _year(f: filters.Filter, value: str, messages: list[str]) -> wq.Query | None:
+    rng = _year_range(value)
+    if rng is None:
+        messages.append(f"{f.label}“{value}”格式无效（应为 2021 或 2020-2022），已忽略")
+        return None
+    return wq.NumericRange(f.fields[0], rng[0], rng[1])
+
+
+def _type(f: filters.Filter, value: str, messages: list[str]) -> wq.Query | None:
+    codes = type_codes(value)
+    if not codes:
+        messages.append(f"没有名为“{value}”的问题类型")
+        return wq.NullQuery
+    terms = [wq.Term(f.fields[0], code) for code in codes]
+    return terms[0] if len(terms) == 1 else wq.Or(terms)
+
+
+def _inspector(f: filters.Filter, value: str, messages: list[str]) -> wq.Query | None:
+    level_field, lit_field = f.fields
+    if value in LEVELS:
+        return wq.Term(level_field, value)
+    return literal_query(lit_field, value)
+
+
+def _exact(f: filters.Filter, value: str, messages: list[str]) -> wq.Query | None:
+    return wq.Term(f.fields[0], value)
+
+
+_MATCHERS = {
+    "unit": _unit,
+    "place": _place,
+    "year": _year,
+    "type": _type,
+    "inspector": _inspector,
+    "exact": _exact,
+}
+
+
 def filter_query(name: str, value: str, messages: list[str]) -> wq.Query | None:
-    """A field filter, from the query language or from a facet link."""
+    """A field filter, from the query language or from a facet link (``indexer.filters``
+    says which fields a filter reads and how)."""
     value = value.strip()
     if not value:
         return None
-    if name == "org":
-        lit = literal_query("org_lit", value)
-        parts = [wq.Term("organisation", value)] + ([lit] if lit else [])
-        return wq.Or(parts)
-    if name == "region":
-        parts = [wq.Term(f, value) for f in ("province", "city", "district")]
-        lit = literal_query("region_lit", value)
-        return wq.Or(parts + ([lit] if lit else []))
-    if name == "year":
-        rng = _year_range(value)
-        if rng is None:
-            messages.append(f"年份“{value}”格式无效（应为 2021 或 2020-2022），已忽略")
-            return None
-        return wq.NumericRange("year", rng[0], rng[1])
-    if name == "type":
-        code = type_code(value)
-        if code is None:
-            messages.append(f"没有名为“{value}”的问题类型")
-            return wq.NullQuery
-        return wq.Term("types", code)
-    if name == "inspector":
-        if value in LEVELS:
-            return wq.Term("inspector_level", value)
-        return literal_query("inspector_lit", value)
-    if name == "inspection":
-        return wq.Term("inspection_kind", value)
-    messages.append(f"未知的筛选条件“{name}”，已忽略")
-    return None
+    f = filters.by_name(name)
+    if f is None:
+        messages.append(f"未知的筛选条件“{name}”，已忽略")
+        return None
+    return _MATCHERS[f.match](f, value, messages)
 
 
 class _Compiler:

@@ -10,26 +10,9 @@ import re
 from dataclasses import dataclass, field
 
 from archive.normalize import normalize
+from indexer import filters
 
 MAX_QUERY = 500
-FIELDS = {
-    "org": "org",
-    "region": "region",
-    "year": "year",
-    "type": "type",
-    "inspector": "inspector",
-}
-FIELD_ALIASES = {
-    "单位": "org",
-    "地区": "region",
-    "年份": "year",
-    "年": "year",
-    "类型": "type",
-    "巡察组": "inspector",
-    "巡察类型": "inspection",
-    "organisation": "org",
-    "organization": "org",
-}
 
 
 @dataclass
@@ -40,7 +23,7 @@ class Word:
 
 @dataclass
 class Filter:
-    name: str  # org | region | year | type | inspector
+    name: str  # a name of ``indexer.filters.FILTERS``
     value: str
 
 
@@ -163,14 +146,13 @@ class _Parser:
             return Word(value, quoted=True) if value else None
         m = re.match(r"^([A-Za-z\u4e00-\u9fa5]+):(.*)$", value)
         if m:
-            name = m.group(1).lower()
-            name = FIELD_ALIASES.get(m.group(1), FIELDS.get(name, ""))
-            if name:
+            flt = filters.by_alias(m.group(1))
+            if flt is not None:
                 arg = m.group(2)
                 if not arg and self.peek() is not None and self.peek()[0] == "phrase":
                     arg = self.take()[1]
                 arg = arg.strip()
-                return Filter(name, arg) if arg else None
+                return Filter(flt.name, arg) if arg else None
         return Word(value)
 
 

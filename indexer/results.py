@@ -4,6 +4,9 @@ Filters and the query are evaluated into arrays (``ranking.Evaluator``); an empt
 set is a filter like any other (it allows nothing). Facets are ``numpy.bincount`` over the
 generation's columns and the page is chosen by ``argpartition``; only the hits on the page
 read their stored fields.
+
+``ProblemDoc`` is the one shape of a problem across layers (search hits here, similar
+problems, the problem page); ``ProblemHit`` extends it with what a search adds.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from whoosh import query as wq
 
 from indexer import taxonomy
 from indexer.compiling import Compiled, Expansion, compile_query, filter_query
+from indexer.filters import NAMES, by_name
 from indexer.generation import Generation
 from indexer.highlight import LiteralText, excerpt, mark
 from indexer.querying import parse
@@ -25,7 +29,7 @@ from indexer.ranking import MAX_SECONDS, Evaluator, Scored, check_budget
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
-FILTER_NAMES = ("org", "region", "year", "type", "inspector", "inspection")
+FILTER_NAMES = NAMES  # the name callers used before
 
 
 @dataclass(frozen=True)
@@ -36,20 +40,17 @@ class TypeRef:
     label: str
 
 
-@dataclass
-class ProblemHit:
-    """One search hit (a problem, or a notice with ``kind="notice"``): typed fields, the
-    snippet both as escaped HTML and as plain text with highlight offsets."""
+@dataclass(kw_only=True)
+class ProblemDoc:
+    """The fields every problem has wherever it is shown (a search hit, a similar problem,
+    the problem page): one shape, read from the stored index document by ``from_stored``.
+    Subclasses add what their view knows (``ProblemHit``: score, snippet, highlights)."""
 
     id: str
-    kind: str
     notice_id: str
-    organisation: str
-    title: str
-    notice_title: str
-    snippet: str
-    score: float
-    types: list[TypeRef]
+    organisation: str = ""
+    title: str = ""
+    notice_title: str = ""
     n: int | None = None
     number: str = ""
     province: str | None = None
@@ -59,7 +60,47 @@ class ProblemHit:
     inspector: str = ""
     published_date: str = ""
     status: str = ""
+    types: list[TypeRef] = field(default_factory=list)
     measures: list[str] = field(default_factory=list)
+
+    @staticmethod
+    def stored_fields(f: dict[str, Any]) -> dict[str, Any]:
+        """ProblemDoc's fields from a stored index document, as keyword arguments (a
+        subclass adds its own: ``ProblemHit(**ProblemDoc.stored_fields(f), score=…)``)."""
+        codes = [t for t in (f.get("types") or "").split(",") if t]
+        return {
+            "id": f["id"],
+            "notice_id": f["notice_id"],
+            "organisation": f.get("organisation", ""),
+            "title": f.get("title", ""),
+            "notice_title": f.get("notice_title", ""),
+            "n": f.get("n"),
+            "number": f.get("number", ""),
+            "province": f.get("province"),
+            "city": f.get("city"),
+            "district": f.get("district"),
+            "year": f.get("year"),
+            "inspector": f.get("inspector", ""),
+            "published_date": f.get("published_date", ""),
+            "status": f.get("status", ""),
+            "types": [TypeRef(t, taxonomy.label(t)) for t in codes],
+            "measures": list(f.get("measures") or []),
+        }
+
+    @classmethod
+    def from_stored(cls, f: dict[str, Any]) -> ProblemDoc:
+        """The problem (or notice) of a stored index document."""
+        return cls(**cls.stored_fields(f))
+
+
+@dataclass(kw_only=True)
+class ProblemHit(ProblemDoc):
+    """One search hit (a problem, or a notice with ``kind="notice"``): the problem's fields,
+    the snippet both as escaped HTML and as plain text with highlight offsets."""
+
+    kind: str = "problem"
+    snippet: str = ""
+    score: float = 0.0
     expansions: list[str] = field(default_factory=list)  # thesaurus alternatives found here
     # The snippet as plain text and the [start, end) offsets of the matches in it: the
     # marks without HTML (``snippet`` is the same window, escaped and marked).
@@ -123,11 +164,12 @@ def _filter_queries(gen: Generation, filters: dict[str, str] | None, messages: l
     it is a known unit, so 某镇 does not also select 某镇某村."""
     out: list[Any] = []
     for name, value in (filters or {}).items():
-        if name not in FILTER_NAMES or value is None or str(value).strip() == "":
+        f = by_name(name)
+        if f is None or value is None or str(value).strip() == "":
             continue
         value = str(value).strip()
-        if name == "org" and gen.df("organisation", value) > 0:
-            out.append(wq.Term("organisation", value))
+        if f.match == "unit" and gen.df(f.fields[0], value) > 0:
+            out.append(wq.Term(f.fields[0], value))
             continue
         fq = filter_query(name, value, messages)
         if fq is not None:
@@ -237,27 +279,11 @@ def make_hit(
     lit = LiteralText(text.strip()) if lit is None else lit
     found = [e.alternative for e in expansions if lit.contains(e.alternative)]
     plain, spans = excerpt(text, terms, spans=lit.spans(terms))
-    types = [t for t in (f.get("types") or "").split(",") if t]
     return ProblemHit(
-        id=f["id"],
+        **ProblemDoc.stored_fields(f),
         kind=f["kind"],
-        notice_id=f["notice_id"],
-        organisation=f.get("organisation", ""),
-        title=f.get("title", ""),
-        notice_title=f.get("notice_title", ""),
         snippet=mark(plain, spans),
         score=round(abs(float(score or 0.0)), 4),
-        types=[TypeRef(t, taxonomy.label(t)) for t in types],
-        n=f.get("n"),
-        number=f.get("number", ""),
-        province=f.get("province"),
-        city=f.get("city"),
-        district=f.get("district"),
-        year=f.get("year"),
-        inspector=f.get("inspector", ""),
-        published_date=f.get("published_date", ""),
-        status=f.get("status", ""),
-        measures=list(f.get("measures") or []),
         expansions=found,
         excerpt=plain,
         highlights=[[a, b] for a, b in spans],

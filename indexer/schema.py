@@ -8,20 +8,14 @@ from __future__ import annotations
 from whoosh import scoring
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
+from indexer import filters
 from indexer.analysis import ANALYSIS_VERSION, literal_analyzer, word_analyzer
 
 SCHEMA_VERSION = "4"
 
-# Facets shown to users, in display order: (field, Chinese label).
-FACETS: list[tuple[str, str]] = [
-    ("organisation", "单位"),
-    ("province", "省份"),
-    ("city", "城市"),
-    ("year", "年份"),
-    ("inspector_level", "巡察层级"),
-    ("inspection_kind", "巡察类型"),
-    ("types", "问题类型"),
-]
+# Facets shown to users, in display order: (field, Chinese label); declared with their
+# filters in ``indexer.filters``.
+FACETS: list[tuple[str, str]] = [(f.field, f.label) for f in filters.FACETS]
 
 
 def make_schema() -> Schema:

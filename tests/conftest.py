@@ -1,5 +1,6 @@
-"""Shared fixtures: paths, a real archive in tmp_path, two ways to run the CLI, a seeded
-archive with its index built once per session, and real servers (``bench.serverproc``).
+"""Shared fixtures: paths, a real archive in tmp_path, three ways to run the CLI, a seeded
+archive with its index built once per session, the web app on a real archive
+(``tests/webarchive.py``, built once per module) and real servers (``bench.serverproc``).
 
 Markers (registered in pyproject.toml): ``browser`` for everything under tests/browser,
 ``slow`` for tests that take more than about 5 s (the table SLOW below);
@@ -16,9 +17,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
 
 from archive.store import Archive
 from bench.serverproc import ServerProcess
+from tests.webarchive import Truth, build_archive
+from web import create_app
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -168,3 +173,44 @@ def live_server(seeded_data: Path) -> Iterator[ServerProcess]:
         pytest.fail(f"server did not start: {exc}\n{server.output()}")
     yield server
     server.stop()
+
+
+# -- the web app on a real archive and index (test_web, test_exports, test_stats_web,
+# test_web_security, test_filters) ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def web_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The web archive (``tests/webarchive.build_archive``), one per module: a module may
+    override this fixture to add notices, and the app below then serves its own."""
+    return build_archive(tmp_path_factory.mktemp("web"))
+
+
+@pytest.fixture(scope="module")
+def app(web_data: Path) -> Iterator[Flask]:
+    yield create_app({"TESTING": True, "DATA_DIR": web_data})
+
+
+@pytest.fixture(scope="module")
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def truth(web_data: Path) -> Truth:
+    """What the web archive holds, read from the store: what tests expect."""
+    return Truth(web_data)
+
+
+@pytest.fixture(scope="module")
+def ids(client: FlaskClient) -> dict[str, str]:
+    """The two seed notices' ids, found through the search API by organisation."""
+
+    def one(q: str) -> str:
+        resp = client.get("/api/search", query_string={"q": q, "kind": "notice"})
+        assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
+        hits = resp.get_json()["hits"]
+        assert len(hits) == 1, q
+        return hits[0]["id"]
+
+    return {"seed000": one("org:红十字"), "seed004": one("org:残疾人联合会")}

@@ -9,9 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -21,42 +19,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.test_web import CSV_EXTRA, CSV_HEADER, all_hits, api, url
-from tests.test_web_security import Truth, build_archive
-from web import create_app
+from tests.webarchive import Truth
 from web.exports import Table
 from web.xlsxexport import xlsx_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture(scope="module")
-def web_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_archive(tmp_path_factory.mktemp("exports"))
-
-
-@pytest.fixture(scope="module")
-def app(web_data: Path) -> Iterator[Flask]:
-    yield create_app({"TESTING": True, "DATA_DIR": web_data})
-
-
-@pytest.fixture(scope="module")
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
-@pytest.fixture(scope="module")
-def truth(web_data: Path) -> Truth:
-    return Truth(web_data)
-
-
-@pytest.fixture(scope="module")
-def ids(client: FlaskClient) -> dict[str, str]:
-    def one(q: str) -> str:
-        hits = api(client, "/api/search", q=q, kind="notice")["hits"]
-        assert len(hits) == 1, q
-        return hits[0]["id"]
-
-    return {"seed000": one("org:红十字"), "seed004": one("org:残疾人联合会")}
 
 
 def workbook(resp: Any) -> openpyxl.Workbook:

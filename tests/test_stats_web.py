@@ -6,20 +6,18 @@ from __future__ import annotations
 import statistics
 import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from flask import Flask
 from flask.testing import FlaskClient
 
 from archive.store import Archive
 from indexer.documents import inspector_level
 from tests.test_web import api, url
-from tests.test_web_security import Truth, build_archive, notice_year
+from tests.webarchive import Truth, notice_year
 from web import create_app
 from web.charts import bar_list, tile_map
 from web.statsdata import TILES_FILE, load_tiles, tile_of
@@ -28,26 +26,6 @@ SVG = "{http://www.w3.org/2000/svg}"
 # The 34 provincial-level divisions, written out here rather than read from the data file.
 DIVISIONS = """北京 天津 河北 山西 内蒙古 辽宁 吉林 黑龙江 上海 江苏 浙江 安徽 福建 江西 山东 河南
 湖北 湖南 广东 广西 海南 重庆 四川 贵州 云南 西藏 陕西 甘肃 青海 宁夏 新疆 台湾 香港 澳门""".split()
-
-
-@pytest.fixture(scope="module")
-def web_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_archive(tmp_path_factory.mktemp("stats"))
-
-
-@pytest.fixture(scope="module")
-def app(web_data: Path) -> Iterator[Flask]:
-    yield create_app({"TESTING": True, "DATA_DIR": web_data})
-
-
-@pytest.fixture(scope="module")
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
-@pytest.fixture(scope="module")
-def truth(web_data: Path) -> Truth:
-    return Truth(web_data)
 
 
 # -- the tile positions ----------------------------------------------------------------

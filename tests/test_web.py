@@ -10,25 +10,21 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.test_web_security import (
+from tests.webarchive import (
     OWN_NOTICES,
     SEED_000,
     SOURCES,
     Truth,
-    build_archive,
     notice_year,
 )
-from web import create_app
 
 CSV_HEADER = ["单位", "通报", "序号", "问题", "整改措施", "问题类型", "链接"]
 # Added after the first seven, which scripts read by position.
@@ -45,43 +41,17 @@ CSV_EXTRA = [
     "问题表述",
 ]
 
+# The keys of a search hit in the JSON (written out: an interface).
+HIT_KEYS = {
+    *("id", "kind", "notice_id", "organisation", "title", "notice_title", "snippet", "score"),
+    *("types", "n", "number", "province", "city", "district", "year", "inspector"),
+    *("published_date", "status", "measures", "expansions", "excerpt", "highlights"),
+}
+# Added by the web layer to a problem hit: its page and its place in the notice, each
+# carrying the query (``/problems/ID?q=…``, ``/notices/ID?q=…#p-3``).
+HIT_LINK_KEYS = {"url", "notice_url"}
 
-# -- fixtures --------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def web_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_archive(tmp_path_factory.mktemp("web"))
-
-
-@pytest.fixture(scope="module")
-def app(web_data: Path) -> Iterator[Flask]:
-    yield create_app({"TESTING": True, "DATA_DIR": web_data})
-
-
-@pytest.fixture(scope="module")
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
-@pytest.fixture(scope="module")
-def truth(web_data: Path) -> Truth:
-    return Truth(web_data)
-
-
-@pytest.fixture(scope="module")
-def ids(client: FlaskClient) -> dict[str, str]:
-    """Notice ids found through the search API by organisation."""
-
-    def one(q: str) -> str:
-        hits = api(client, "/api/search", q=q, kind="notice")["hits"]
-        assert len(hits) == 1, q
-        return hits[0]["id"]
-
-    return {"seed000": one("org:红十字"), "seed004": one("org:残疾人联合会")}
-
-
-# -- helpers ---------------------------------------------------------------------------
+# -- helpers (the fixtures web_data, app, client, truth and ids are in conftest.py) -----
 
 
 def api(client: FlaskClient, path: str, status: int = 200, **params: Any) -> dict[str, Any]:
@@ -414,6 +384,34 @@ def test_problem_page_and_twin(client: FlaskClient, truth: Truth, ids: dict[str,
     assert [li.get_text(strip=True) for li in items] == [m.strip() for m in problem.measures]
     link = doc.select_one("a[data-testid=notice-link]")["href"]
     assert link.split("#")[0] == f"/notices/{ids['seed000']}"
+
+
+def test_a_problem_has_one_shape_in_search_hits_and_on_its_page(
+    client: FlaskClient, truth: Truth
+) -> None:
+    """The fields of ``ProblemDoc`` are the same in a search hit and on the problem page,
+    and they are the archived problem's."""
+    hits = all_hits(client, q="公务接待")
+    assert len(hits) >= 5
+    for hit in hits:
+        assert set(hit) == HIT_KEYS | HIT_LINK_KEYS
+        page_view = api(client, f"/api/problems/{hit['id']}")["problem"]
+        nid, problem = truth.problems[hit["id"]]
+        notice = truth.notices[nid]
+        assert (hit["notice_id"], hit["n"], hit["number"]) == (nid, problem.n, problem.number)
+        assert hit["title"] == problem.title and hit["measures"] == problem.measures
+        assert hit["organisation"] == (notice.organisation or "")
+        assert hit["year"] == notice_year(notice)
+        region = {k: hit[k] for k in ("province", "city", "district")}
+        assert region == {k: getattr(notice.region, k) for k in region}
+        assert all(set(t) == {"code", "label"} for t in hit["types"])
+        for key in ("id", "notice_id", "n", "number", "title", "organisation", "notice_title"):
+            assert page_view[key] == hit[key], key
+        for key in ("measures", "types", "year", "inspector"):
+            assert page_view[key] == hit[key], key
+        assert page_view["region"] == region
+        assert (page_view["status"] or "") == hit["status"]
+        assert (page_view["published_date"] or "") == hit["published_date"]
 
 
 def test_similar_problems_come_from_other_notices(client: FlaskClient, truth: Truth) -> None:

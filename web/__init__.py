@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask
 
 from archive.store import data_dir
+from indexer.filters import FILTERS
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -27,6 +28,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["DATA_DIR"] = Path(app.config["DATA_DIR"])
     app.json.ensure_ascii = False
     app.json.sort_keys = False
+    app.jinja_env.globals["FILTERS"] = FILTERS  # the filter vocabulary, for syntax hints
 
     from web import api, errors, limits, pages, resources, security
 

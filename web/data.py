@@ -8,33 +8,18 @@ from typing import Any
 from flask import current_app
 
 from archive.errors import NotFound
-from indexer import taxonomy
-from indexer.schema import FACETS
+from indexer import filters, taxonomy
+from indexer.results import ProblemDoc
 from indexer.similar import similar
 from web import links, sideview, statsdata
 from web.errors import Missing
 from web.params import FILTERS, SearchParams
 from web.resources import get_archive, get_index
 
-FACET_LABELS = dict(FACETS)
-# Which search filter a facet value sets.
-FACET_FILTER = {
-    "organisation": "org",
-    "province": "region",
-    "city": "region",
-    "year": "year",
-    "inspector_level": "inspector",
-    "inspection_kind": "inspection",
-    "types": "type",
-}
-FILTER_LABELS = {
-    "org": "单位",
-    "region": "地区",
-    "year": "年份",
-    "type": "问题类型",
-    "inspector": "巡察",
-    "inspection": "巡察类型",
-}
+# Labels and which search filter a facet value sets, from the one table.
+FACET_LABELS = {f.field: f.label for f in filters.FACETS}
+FACET_FILTER = {field: f.name for field in FACET_LABELS if (f := filters.by_facet(field))}
+FILTER_LABELS = {f.name: f.label for f in filters.FILTERS}
 SIDE_COLUMNS = 8
 SIDE_PER_COLUMN = 10
 
@@ -73,10 +58,11 @@ def search(p: SearchParams) -> dict[str, Any]:
         p.q, kind=p.kind, filters=p.filters, sort=p.sort, page=p.page, per_page=p.per_page
     )
     facets = []
-    for name, label in FACETS:
+    for facet in filters.FACETS:
+        name, label = facet.field, facet.label
         target = FACET_FILTER.get(name)
         values = []
-        for value, count in result.facets.get(name, [])[:30]:
+        for value, count in result.facets.get(name, [])[: facet.shown]:
             active = target is not None and p.filters.get(target) == str(value)
             values.append(
                 {
@@ -174,28 +160,30 @@ def export_rows(p: SearchParams) -> list[dict[str, Any]]:
 
 
 def _problem_view(doc: dict[str, Any]) -> dict[str, Any]:
-    types = [t for t in (doc.get("types") or "").split(",") if t]
+    """The problem page's record: the common problem fields (``ProblemDoc``) and what only
+    the page shows (text, headings, sub-problems, dates)."""
+    p = ProblemDoc.from_stored(doc)
     return {
-        "id": doc["id"],
-        "notice_id": doc["notice_id"],
-        "n": doc.get("n"),
-        "number": doc.get("number", ""),
-        "title": doc.get("title", ""),
+        "id": p.id,
+        "notice_id": p.notice_id,
+        "n": p.n,
+        "number": p.number,
+        "title": p.title,
         "text": doc.get("text", ""),
         "category": doc.get("category") or None,
         "subcategory": doc.get("subcategory") or None,
-        "measures": list(doc.get("measures") or []),
+        "measures": p.measures,
         "subproblems": list(doc.get("subproblems") or []),
-        "status": doc.get("status") or None,
-        "types": [{"code": t, "label": type_label(t)} for t in types],
-        "organisation": doc.get("organisation", ""),
-        "notice_title": doc.get("notice_title", ""),
-        "inspector": doc.get("inspector", ""),
+        "status": p.status or None,
+        "types": [asdict(t) for t in p.types],
+        "organisation": p.organisation,
+        "notice_title": p.notice_title,
+        "inspector": p.inspector,
         "inspector_level": doc.get("inspector_level", ""),
         "feedback_date": doc.get("feedback_date") or None,
-        "published_date": doc.get("published_date") or None,
-        "region": {k: doc.get(k) for k in ("province", "city", "district")},
-        "year": doc.get("year"),
+        "published_date": p.published_date or None,
+        "region": {"province": p.province, "city": p.city, "district": p.district},
+        "year": p.year,
     }
 
 
@@ -367,35 +355,18 @@ def stats() -> dict[str, Any]:
         "totals": {"notices": notices.total, "problems": problems.total},
         "tables": [
             {
-                "name": "types",
-                "label": "问题类型（问题数）",
-                "filter": "type",
-                "rows": table(problems, "types"),
-            },
-            {
-                "name": "year",
-                "label": "年份（问题数）",
-                "filter": "year",
-                "rows": table(problems, "year", by_key=True),
-            },
-            {
-                "name": "province",
-                "label": "省份（问题数）",
-                "filter": "region",
-                "rows": table(problems, "province"),
-            },
-            {
-                "name": "city",
-                "label": "城市（问题数）",
-                "filter": "region",
-                "rows": table(problems, "city"),
-            },
-            {
-                "name": "inspector_level",
-                "label": "巡察层级（通报数）",
-                "filter": "inspector",
-                "rows": table(notices, "inspector_level"),
-            },
+                "name": name,
+                "label": f"{FACET_LABELS[name]}（{counted}）",
+                "filter": FACET_FILTER[name],
+                "rows": table(result, name, by_key=name == "year"),
+            }
+            for name, result, counted in (
+                ("types", problems, "问题数"),
+                ("year", problems, "问题数"),
+                ("province", problems, "问题数"),
+                ("city", problems, "问题数"),
+                ("inspector_level", notices, "通报数"),
+            )
         ],
     }
     # Added views (statsdata): the province tile map, type × year, rectification durations.

@@ -9,13 +9,14 @@ from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
+from indexer import filters
 from web.errors import BadParameter
 
 MAX_Q = 500
 MAX_PAGE = 1000
 MAX_PER_PAGE = 100
-MAX_FILTER = 200
-FILTERS = ("org", "region", "year", "type", "inspector", "inspection")
+MAX_FILTER = max(f.max_length for f in filters.FILTERS)  # the longest any filter accepts
+FILTERS = filters.NAMES  # URL parameters that filter (``indexer.filters``)
 ID_RE = re.compile(r"^[0-9a-f]{16}$")
 PROBLEM_ID_RE = re.compile(r"^[0-9a-f]{16}-[1-9][0-9]{0,4}$")
 
@@ -54,13 +55,13 @@ class SearchParams:
         q = args.get("q", "")
         if len(q) > MAX_Q:
             raise BadParameter(f"检索词过长（{len(q)} 字），上限 {MAX_Q} 字")
-        filters = {}
-        for name in FILTERS:
-            value = args.get(name, "").strip()
-            if len(value) > MAX_FILTER:
-                raise BadParameter(f"参数 {name} 过长，上限 {MAX_FILTER} 字")
+        given = {}
+        for f in filters.FILTERS:
+            value = args.get(f.name, "").strip()
+            if len(value) > f.max_length:
+                raise BadParameter(f"参数 {f.name} 过长，上限 {f.max_length} 字")
             if value:
-                filters[name] = value
+                given[f.name] = value
         return cls(
             q=q,
             kind=_choice(args, "kind", ("problem", "notice")),
@@ -68,21 +69,21 @@ class SearchParams:
             view=_choice(args, "view", ("list", "side")),
             page=_int(args, "page", 1, 1, MAX_PAGE),
             per_page=_int(args, "per_page", 20, 1, MAX_PER_PAGE),
-            filters=filters,
+            filters=given,
         )
 
     def query_args(self, **changes: Any) -> dict[str, str]:
         """The non-default parameters (a permalink), with ``changes`` applied."""
         p = self
-        filters = dict(self.filters)
+        chosen = dict(self.filters)
         for key in list(changes):
             if key in FILTERS:
                 value = changes.pop(key)
                 if value in (None, ""):
-                    filters.pop(key, None)
+                    chosen.pop(key, None)
                 else:
-                    filters[key] = str(value)
-        p = replace(p, filters=filters, **changes)
+                    chosen[key] = str(value)
+        p = replace(p, filters=chosen, **changes)
         out: dict[str, str] = {}
         if p.q:
             out["q"] = p.q
