@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+import opencc
 import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
@@ -541,3 +542,23 @@ def test_side_view_with_hostile_parameters(client: FlaskClient) -> None:
         body = resp.get_data(as_text=True)
         assert "<script>" not in body and "<img" not in body
     assert re.search(r"共 \d+ 个单位", get(client, "/search", q=HOSTILE_WORD, view="side").text)
+
+
+# -- a traditional-character copy ---------------------------------------------------------
+
+
+def test_traditional_copy_marks_the_simplified_query(tmp_path: Path) -> None:
+    seed = REPO / "seeds" / "000_15f829d25a69815d.txt"
+    traditional = opencc.OpenCC("s2t").convert(seed.read_text(encoding="utf-8"))
+    assert "領導小組" in traditional and "领导小组" not in traditional
+    src = tmp_path / "traditional.txt"
+    src.write_text(traditional, encoding="utf-8")
+    with Archive(tmp_path / "data") as a:
+        nid = a.ingest_path(src).notice_id
+    client = create_app({"TESTING": True, "DATA_DIR": tmp_path / "data"}).test_client()
+    lines = [line for line in traditional.split("\n") if line.strip()]
+    expected = sum(line.count("領導小組") for line in lines)
+    doc = get(client, f"/notices/{nid}", q='"领导小组"')
+    marks = doc.select("mark.qhit")
+    assert len(marks) == expected > 0
+    assert {m.get_text() for m in marks} == {"領導小組"}  # shown as written
