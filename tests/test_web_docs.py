@@ -249,8 +249,10 @@ def test_hit_links_carry_the_query(client: FlaskClient) -> None:
     assert notices and all(
         h["url"] == f"/notices/{h['id']}?q={urlencode({'': q})[1:]}" for h in notices
     )
-    # Browsing (no query) links plainly.
-    assert all("?" not in h["url"] for h in get(client, "/api/search")["hits"])
+    # Browsing (no query), or a query of filters alone, links plainly: nothing to mark.
+    for params in ({}, {"q": "org:淮北"}, {"q": "year:2023 -公车"}):
+        hits = get(client, "/api/search", **params)["hits"]
+        assert hits and all("?" not in h["url"] + h["notice_url"] for h in hits), params
 
 
 # -- metadata as links -------------------------------------------------------------------
