@@ -179,7 +179,7 @@ def test_notice_search_box_keeps_its_query_and_says_when_nothing_is_found(
     nid = notice_with(store, "整改")
     doc = get(client, f"/notices/{nid}", q="量子纠缠")
     assert doc.select_one("form[data-testid=doc-search] input[name=q]")["value"] == "量子纠缠"
-    assert "本页没有找到" in doc.select_one("[data-testid=hit-none]").get_text()
+    assert "通报全文中没有找到" in doc.select_one("[data-testid=hit-none]").get_text()
     assert get(client, f"/api/notices/{nid}", q="量子纠缠")["matches"]["total"] == 0
     # The page's JSON link is the twin with the same query.
     assert params_of(doc.select_one("footer a")["href"]) == {"q": ["量子纠缠"]}
