@@ -129,27 +129,57 @@ def search(query: str, kind: str, limit: int, as_json: bool, data: str | None) -
 
 
 @main.command()
-@click.argument("problem_id")
+@click.argument("problem_id", required=False)
+@click.option(
+    "--text", default=None, help="按一段文字（如问题表述草稿，最多 2000 字）查找相似问题。"
+)
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--all", "show_all", is_flag=True, help="也列出相似度较低的问题。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
 @data_option
-def similar(problem_id: str, limit: int, as_json: bool, data: str | None) -> None:
-    """Problems in other notices similar to PROBLEM_ID.
+def similar(
+    problem_id: str | None,
+    text: str | None,
+    limit: int,
+    show_all: bool,
+    as_json: bool,
+    data: str | None,
+) -> None:
+    """Problems in other notices similar to PROBLEM_ID (or to a text, over all notices).
+
+    Weak matches (relevance below the cut-off) are left out unless --all is given.
 
     \b
     示例: python -m indexer similar b5968cf5a00b5686-10 --limit 5
+          python -m indexer similar --text "公务接待无公函、超标准列支接待费用" --json
     """
     from indexer.searching import NoticeIndex
+    from indexer.similar import MAX_TEXT, confident, similar_to_text
     from indexer.similar import similar as find_similar
 
+    if (problem_id is None) == (text is None):
+        raise UserError("请给出一个问题编号，或用 --text 给出一段文字（二者选一）")
+    if text is not None and not text.strip():
+        raise UserError("--text 的文字是空的")
+    if text is not None and len(text.strip()) > MAX_TEXT:
+        raise UserError(f"--text 的文字过长（{len(text.strip())} 字）：最多 {MAX_TEXT} 字")
     with NoticeIndex(data_dir(data), poll_interval=0) as idx:
-        hits = find_similar(idx, problem_id, limit=limit)
+        if text is not None:
+            hits = similar_to_text(idx, text, limit=limit)
+        else:
+            hits = find_similar(idx, problem_id or "", limit=limit)
+    shown = hits if show_all else confident(hits)
     if as_json:
-        _echo_json([h.to_dict() for h in hits])
+        _echo_json([h.to_dict() for h in shown])
         return
-    for h in hits:
-        why = "、".join(h.shared_terms + [f"类型:{t}" for t in h.shared_types])
-        click.echo(f"{h.score:7.2f}  {h.id}  {h.organisation}  {h.number} {h.title}  [{why}]")
+    for h in shown:
+        why = "、".join(h.shared_terms + [f"类型:{t}" for t in h.shared_type_labels])
+        click.echo(
+            f"{h.score:7.2f}  {h.confidence} {h.relevance:.2f}  {h.id}  {h.organisation}  "
+            f"{h.number} {h.title}  [{why}]"
+        )
+    if len(shown) < len(hits):
+        click.echo(f"其余 {len(hits) - len(shown)} 个相似度较低（加 --all 显示）")
 
 
 @main.command()
@@ -190,27 +220,71 @@ def check(data: str | None) -> None:
     default=None,
     help="检索评测文件（默认 tests/data/queries.json）。",
 )
+@click.option(
+    "--split",
+    type=click.Choice(["dev", "heldout", "all"]),
+    default=None,
+    help="评测集：dev（调参用）、heldout（留出集）或 all（两者都输出）；"
+    "不给 --data 时为该评测集单独建立临时档案库和索引。",
+)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（默认也是 JSON）。")
 @click.option("--details", is_flag=True, help="同时输出每个查询的得分。")
 @data_option
 def evaluate(
-    judgments: Path | None, queries: Path | None, as_json: bool, details: bool, data: str | None
+    judgments: Path | None,
+    queries: Path | None,
+    split: str | None,
+    as_json: bool,
+    details: bool,
+    data: str | None,
 ) -> None:
     """Score similar problems (NDCG@10, p@1) and search (recall@20, p@5) on relevance files.
 
     \b
     示例: python -m indexer evaluate --judgments tests/data/judgments.json --json
+          python -m indexer evaluate --split all
     """
     from indexer.evaluate import DEFAULT_JUDGMENTS, DEFAULT_QUERIES
+
+    if split is None:
+        _echo_json(
+            _score(
+                data_dir(data),
+                judgments or (DEFAULT_JUDGMENTS if DEFAULT_JUDGMENTS.exists() else None),
+                queries or (DEFAULT_QUERIES if DEFAULT_QUERIES.exists() else None),
+                details,
+            )
+        )
+        return
+    names = ["dev", "heldout"] if split == "all" else [split]
+    out = {name: _score_split(name, data, judgments, queries, details) for name in names}
+    _echo_json(out if split == "all" else out[split])
+
+
+def _score(
+    directory: Path, judgments: Path | None, queries: Path | None, details: bool
+) -> dict[str, Any]:
     from indexer.evaluate import evaluate as do_evaluate
     from indexer.searching import NoticeIndex
 
-    with NoticeIndex(data_dir(data), poll_interval=0) as idx:
-        summary, per_query = do_evaluate(
-            idx,
-            judgments or (DEFAULT_JUDGMENTS if DEFAULT_JUDGMENTS.exists() else None),
-            queries or (DEFAULT_QUERIES if DEFAULT_QUERIES.exists() else None),
-        )
-    if details:
-        summary = {**summary, "details": per_query}
-    _echo_json(summary)
+    with NoticeIndex(directory, poll_interval=0) as idx:
+        summary, per_query = do_evaluate(idx, judgments, queries)
+    return {**summary, "details": per_query} if details else summary
+
+
+def _score_split(
+    name: str, data: str | None, judgments: Path | None, queries: Path | None, details: bool
+) -> dict[str, Any]:
+    """One split: its own files (unless given), on ``--data`` or on a temporary archive of
+    the split's corpus."""
+    import tempfile
+
+    from indexer.evaluate import SPLITS, build_corpus
+
+    files = SPLITS[name]
+    j = judgments or files["judgments"]
+    q = queries or files["queries"]
+    if data:
+        return _score(data_dir(data), j, q, details)
+    with tempfile.TemporaryDirectory(prefix=f"evaluate-{name}-") as tmp:
+        return _score(build_corpus(name, Path(tmp)), j, q, details)

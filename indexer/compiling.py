@@ -2,7 +2,9 @@
 
 Every word must occur literally (a phrase of its bigrams on the literal field); whole-word
 matches on the jieba fields add to the score; thesaurus alternatives are weaker optional
-matches; quoted phrases are never expanded.
+matches; quoted phrases are never expanded. A second query (``Compiled.concept_query``) also
+lets a word match the problems of the types it names (``concepts``); the search ranks those
+below every literal match.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from indexer import analysis, filters, taxonomy
+from indexer.concepts import MAX_TYPES_PER_QUERY, Concept, ConceptMatch, concept_types
 from indexer.literal import Literal
 from indexer.querying import And, Filter, Node, Not, Or, Word
 from indexer.thesaurus import load_thesaurus
@@ -35,6 +38,9 @@ class Compiled:
     terms: list[str] = field(default_factory=list)  # literal strings to highlight
     expansions: list[Expansion] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)  # what was ignored, for the user
+    # The query with concept matches (None when no word names a problem type).
+    concept_query: wq.Query | None = None
+    concepts: list[ConceptMatch] = field(default_factory=list)
 
 
 def literal_query(fieldname: str, text: str) -> wq.Query | None:
@@ -75,15 +81,17 @@ def type_code(value: str) -> str | None:
 
 
 def type_codes(value: str) -> list[str]:
-    """The type codes a ``type`` filter value selects: one type (by code or label), or every
-    type of an area (by code or label); [] when the value names neither."""
-    code = type_code(value)
-    if code is not None:
-        return [code]
-    for a in taxonomy.load_areas():
-        if value in (a.code, a.label):
-            return [t.code for t in taxonomy.types_in_area(a.code)]
-    return []
+    """The type codes a ``type`` filter value selects: a code or label, an area, or any part
+    of a label or a trigger term (all the types it fits); [] when it fits none."""
+    return taxonomy.find_types(value)
+
+
+def unknown_type(value: str) -> str:
+    """What to tell a user whose ``type`` value fits no type: the labels that look close."""
+    close = taxonomy.close_labels(value)
+    if close:
+        return f"没有名为“{value}”的问题类型。相近的类型：{'、'.join(close)}"
+    return f"没有名为“{value}”的问题类型。可以写类型名称的一部分，如 type:三重一大"
 
 
 def _unit(f: filters.Filter, value: str, messages: list[str]) -> wq.Query | None:
@@ -109,7 +117,7 @@ def _year(f: filters.Filter, value: str, messages: list[str]) -> wq.Query | None
 def _type(f: filters.Filter, value: str, messages: list[str]) -> wq.Query | None:
     codes = type_codes(value)
     if not codes:
-        messages.append(f"没有名为“{value}”的问题类型")
+        messages.append(unknown_type(value))
         return wq.NullQuery
     terms = [wq.Term(f.fields[0], code) for code in codes]
     return terms[0] if len(terms) == 1 else wq.Or(terms)
@@ -150,11 +158,13 @@ def filter_query(name: str, value: str, messages: list[str]) -> wq.Query | None:
 
 
 class _Compiler:
-    def __init__(self, expand: bool) -> None:
+    def __init__(self, expand: bool, concepts: bool = False) -> None:
         self.expand = expand
         self.out = Compiled(None)
         self.thesaurus = load_thesaurus() if expand else None
+        self.concepts = concepts
         self.seen: set[tuple[str, bool]] = set()
+        self.concept_types = 0
 
     def word(self, w: Word) -> wq.Query | None:
         key = (w.text, w.quoted)
@@ -177,7 +187,24 @@ class _Compiler:
                 self.out.expansions.append(Expansion(w.text, alt, relation))
         required = alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
         boost = _word_boost(w.text)
-        return wq.AndMaybe(required, boost) if boost is not None else required
+        q = wq.AndMaybe(required, boost) if boost is not None else required
+        concept = self.concept(w) if self.concepts and self.thesaurus is not None else None
+        return q if concept is None else wq.Or([q, concept])
+
+    def concept(self, w: Word) -> Concept | None:
+        """The types an unquoted word names, within the per-query cap."""
+        if w.quoted:
+            return None
+        room = MAX_TYPES_PER_QUERY - self.concept_types
+        found = concept_types(w.text)[: max(0, room)]
+        if not found:
+            return None
+        self.concept_types += len(found)
+        codes = tuple(c for c, _ in found)
+        weights = tuple(x for _, x in found)
+        literal = (w.text, *(e.alternative for e in self.out.expansions if e.term == w.text))
+        self.out.concepts.append(ConceptMatch(w.text, codes, weights, literal))
+        return Concept(codes, weights)
 
     def node(self, n: Node) -> wq.Query | None:
         if isinstance(n, Word):
@@ -205,6 +232,7 @@ class _Compiler:
     def _quiet(self, n: Node) -> wq.Query | None:
         """Compile a negated part: its words are neither highlighted nor expanded."""
         saved_terms, saved_exp = list(self.out.terms), list(self.out.expansions)
+        saved_concepts = list(self.out.concepts)
         thesaurus, self.thesaurus = self.thesaurus, None
         seen, self.seen = self.seen, set()
         try:
@@ -212,6 +240,7 @@ class _Compiler:
         finally:
             self.thesaurus, self.seen = thesaurus, seen
             self.out.terms, self.out.expansions = saved_terms, saved_exp
+            self.out.concepts = saved_concepts
 
     def conj(self, children: list[Node]) -> wq.Query | None:
         pos: list[wq.Query] = []
@@ -232,11 +261,24 @@ class _Compiler:
         return base
 
 
-def compile_query(tree: Node | None, expand: bool = True) -> Compiled:
+def _top(c: _Compiler, tree: Node) -> wq.Query | None:
+    q = c.node(tree)
+    if isinstance(q, wq.Not):
+        q = wq.AndNot(wq.Every(), q.query)
+    return q
+
+
+def compile_query(tree: Node | None, expand: bool = True, concepts: bool = True) -> Compiled:
+    """The literal query (thesaurus alternatives included) and, when a word names a
+    problem type, the same query with concept matches beside it."""
     c = _Compiler(expand)
-    if tree is not None:
-        q = c.node(tree)
-        if isinstance(q, wq.Not):
-            q = wq.AndNot(wq.Every(), q.query)
-        c.out.query = q
+    if tree is None:
+        return c.out
+    c.out.query = _top(c, tree)
+    if expand and concepts:
+        wide = _Compiler(expand, concepts=True)
+        q = _top(wide, tree)
+        if wide.out.concepts:
+            c.out.concept_query = q
+            c.out.concepts = wide.out.concepts
     return c.out

@@ -20,6 +20,22 @@ from indexer.similar import similar
 REPO_DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 DEFAULT_JUDGMENTS = REPO_DATA / "judgments.json"
 DEFAULT_QUERIES = REPO_DATA / "queries.json"
+REPO_ROOT = REPO_DATA.parents[1]
+
+# Each split: its judgment and query files, and the notices its corpus holds (see
+# tests/data/JUDGMENTS.md and tests/data/heldout/README.md).
+SPLITS: dict[str, dict[str, Any]] = {
+    "dev": {
+        "judgments": DEFAULT_JUDGMENTS,
+        "queries": DEFAULT_QUERIES,
+        "corpus": [REPO_ROOT / "seeds", REPO_DATA / "notices"],
+    },
+    "heldout": {
+        "judgments": REPO_DATA / "heldout" / "judgments.json",
+        "queries": REPO_DATA / "heldout" / "queries.json",
+        "corpus": [REPO_ROOT / "seeds", REPO_DATA / "heldout" / "notices"],
+    },
+}
 
 
 def _load(path: Path) -> list[dict[str, Any]]:
@@ -60,6 +76,22 @@ def ndcg(grades: list[int], ideal: list[int], k: int = 10) -> float:
     return dcg(grades) / best if best > 0 else 0.0
 
 
+def build_corpus(split: str, directory: Path) -> Path:
+    """Archive and index a split's own corpus in ``directory`` (scored on nothing else:
+    another notice's problems are unjudged and would count as misses)."""
+    from archive.store import Archive as WritableArchive
+    from indexer.writing import build
+
+    exts = {".txt", ".html", ".htm", ".docx", ".pdf"}
+    with WritableArchive(directory) as a:
+        for folder in SPLITS[split]["corpus"]:
+            for path in sorted(Path(folder).iterdir()):
+                if path.suffix.lower() in exts:
+                    a.ingest_path(path)
+    build(directory)
+    return directory
+
+
 def evaluate(
     index: NoticeIndex,
     judgments: Path | None = DEFAULT_JUDGMENTS,
@@ -70,7 +102,8 @@ def evaluate(
     out: dict[str, Any] = {}
     details: dict[str, list[dict[str, Any]]] = {"similar": [], "search": []}
     if judgments is not None:
-        ndcgs, p1 = [], []
+        ndcgs, p1, n_p1 = [], [], 0
+        listed, listed_good = 0, 0
         for j in _load(judgments):
             pid = ids.problem_id(j["query"])
             if pid is None:
@@ -79,8 +112,14 @@ def evaluate(
             hits = similar(index, pid, limit=10)
             grades = [relevant.get(ids.ref(h.id), 0) for h in hits]
             score = ndcg(grades, list(relevant.values()))
+            shown = [g for h, g in zip(hits, grades, strict=True) if h.confidence != "低"]
+            listed += len(shown)
+            listed_good += sum(1 for g in shown if g >= 2)
             ndcgs.append(score)
-            p1.append(1.0 if grades and grades[0] >= 2 else 0.0)
+            if max(relevant.values(), default=0) >= 2:
+                # p@1 asks for a grade >= 2 top-1: only problems that have one count.
+                n_p1 += 1
+                p1.append(1.0 if grades and grades[0] >= 2 else 0.0)
             details["similar"].append(
                 {
                     "query": j["query"],
@@ -91,8 +130,13 @@ def evaluate(
         n = len(ndcgs)
         out["similar"] = {
             "ndcg@10": round(sum(ndcgs) / n, 4) if n else 0.0,
-            "p@1": round(sum(p1) / n, 4) if n else 0.0,
+            "p@1": round(sum(p1) / n_p1, 4) if n_p1 else 0.0,
             "n": n,
+            "p_at_1_n": n_p1,
+            # What the cut-off lists by default: how many per problem, and how many of
+            # those are grade >= 2.
+            "listed_per_problem": round(listed / n, 2) if n else 0.0,
+            "listed_precision": round(listed_good / listed, 4) if listed else 0.0,
         }
     if queries is not None:
         recalls, p5 = [], []

@@ -1,9 +1,11 @@
 """What a problem is about, as discrete features for finding similar problems.
 
-Features are the problem's types (``T:``), the jieba search-mode words of its title and
-sub-problem titles (``W:``) and the title's character bigrams (``B:``), genre boilerplate
-removed. They are indexed in one field scored by idf alone, so similarity is a weighted
-overlap: a rare shared word counts more than a common one, a shared type most of all.
+Features are the problem's types (``T:``), the jieba search-mode words of its statement
+(``W:``: title, sub-problem titles and the sentence that says what went wrong) and the
+titles' character bigrams (``B:``), genre boilerplate removed. They are indexed in one
+field, so similarity is a weighted overlap: a rare shared word counts more than a common
+one (see ``similar``). Routine words of the genre (``data/similar_stopwords.txt``) are
+left out of what is looked for.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from indexer import analysis, taxonomy
-from indexer.domain import load_userdict_words
+from indexer.domain import DATA_DIR, content_lines, load_userdict_words
 from indexer.thesaurus import load_boilerplate, load_thesaurus
 
 TYPE_BOOST = 6.0
@@ -22,6 +24,29 @@ BIGRAM_BOOST = 0.5
 BODY_TERM_BOOST = 0.5
 MENTIONED_TYPE_BOOST = 0.5
 BODY_WORD_BOOST = 0.5
+STATEMENT_BOOST = 0.8  # a statement word that is not in the title
+
+STOPWORDS_FILE = DATA_DIR / "similar_stopwords.txt"
+# Bump when the indexed features change: the index is then rebuilt (see writing.fingerprint).
+FEATURES_VERSION = "2"
+
+
+@cache
+def load_stopwords() -> frozenset[str]:
+    """Routine words of the genre that say nothing about what went wrong."""
+    return frozenset(analysis.fold(line) for _, line in content_lines(STOPWORDS_FILE))
+
+
+def fingerprint() -> str:
+    """What shapes the indexed features (a change means a rebuild). The stop-list is not
+    part of it: it only changes what is looked for."""
+    return f"features{FEATURES_VERSION}"
+
+
+def statement_words(text: str, title_words: Sequence[str] = ()) -> list[str]:
+    """Words of the sentence that states the problem, not already in the title."""
+    have = set(title_words)
+    return [w for w in _words(taxonomy.statement(text)) if w not in have] if text else []
 
 
 @cache
@@ -40,6 +65,17 @@ def _words(text: str) -> list[str]:
         if len(w) < 2 or w in boiler or w.isdigit() or not all(c.isalnum() for c in w):
             continue
         if w not in out:
+            out.append(w)
+    return out
+
+
+def body_words(text: str) -> list[str]:
+    """The words of a whole problem text as the ``words`` field holds them (jieba's
+    default mode), boilerplate removed, in order of first use."""
+    boiler = load_boilerplate()
+    out: list[str] = []
+    for w, _, _ in analysis.words(text):
+        if len(w) >= 2 and w not in boiler and not w.isdigit() and w not in out:
             out.append(w)
     return out
 
@@ -63,9 +99,12 @@ def features(
     instead of a search over every word of every text.
     """
     out = [f"T:{t}" for t in types]
+    words: list[str] = []
     for text in (title, *subtitles):
+        words += _words(text)
         out += [f"W:{w}" for w in _words(text)]
         out += [f"B:{g}" for g in _bigrams(text)]
+    out += [f"W:{w}" for w in statement_words(body, words)]
     out += [f"D:{w}" for w in body_terms(body)]
     seen: set[str] = set()
     return [f for f in out if not (f in seen or seen.add(f))]
@@ -95,7 +134,10 @@ def query_features(
     Thesaurus alternatives of the title words and domain terms named only in the body
     (三会一课 in the measures of a 基层党建 problem) are added as weaker evidence.
     """
-    feats = [f for f in features(title, subtitles, types) if not f.startswith("D:")]
+    stop = load_stopwords()
+    feats = [
+        f for f in features(title, subtitles, types) if not f.startswith("D:") and f[2:] not in stop
+    ]
     out: list[tuple[str, float]] = []
     # A problem's types share one type weight: a secondary type must not outweigh words.
     boost = {"T": TYPE_BOOST / max(1, len(types)) ** 0.5, "W": WORD_BOOST, "B": BIGRAM_BOOST}
@@ -103,16 +145,20 @@ def query_features(
         if boost[f[0]] > 0:
             out.append((f, boost[f[0]]))
     words = [f[2:] for f in feats if f.startswith("W:")]
+    if STATEMENT_BOOST > 0:
+        stated = [w for w in statement_words(body, words) if w not in stop]
+        out += [(f"W:{w}", STATEMENT_BOOST) for w in stated]
+        feats += [f"W:{w}" for w in stated]
     thes = load_thesaurus()
     have = set(feats)
     for w in words:
         for alt, _rel in thes.expand(w):
             for a in _words(alt):
-                if f"W:{a}" not in have:
+                if f"W:{a}" not in have and a not in stop:
                     have.add(f"W:{a}")
                     out.append((f"W:{a}", SYNONYM_BOOST))
     for w in body_terms(body):
-        if f"W:{w}" not in have:
+        if f"W:{w}" not in have and w not in stop:
             have.add(f"W:{w}")
             out.append((f"W:{w}", BODY_TERM_BOOST))
     # The title's words named in other problems' bodies.

@@ -273,10 +273,13 @@ class Generation:
     # -- columns -------------------------------------------------------------------------
 
     def date_rank(self) -> np.ndarray:
-        """Each document's rank in date order (published, else feedback; "" first)."""
+        """Each document's rank in date order (published, else feedback); 0 is undated."""
         with self._lock:
             if self._date_rank is None:
-                self._date_rank = self._global_codes("date", "", ordered=True)[1]
+                values, codes = self._global_codes("date", "", ordered=True)
+                if not values or values[0] != "":
+                    codes = codes + 1  # no undated document: keep 0 meaning undated
+                self._date_rank = codes
             return self._date_rank
 
     def _global_codes(self, name: str, default: Any, ordered: bool) -> tuple[list[Any], np.ndarray]:
@@ -383,11 +386,16 @@ class Generation:
         order = np.lexsort((ids[pos], -scores[pos]))[:k]
         return pos[order]
 
-    def top_by_date(self, ids: np.ndarray, scores: np.ndarray | None, k: int) -> np.ndarray:
-        """Positions of the ``k`` newest (then best score, then lowest document number)."""
+    def top_by_date(
+        self, ids: np.ndarray, scores: np.ndarray | None, k: int, oldest_first: bool = False
+    ) -> np.ndarray:
+        """Positions of the ``k`` newest (or oldest), then best score, then lowest document
+        number; undated documents last either way."""
         if k <= 0 or not len(ids):
             return np.zeros(0, dtype=np.intp)
         rank = self.date_rank()[ids]
+        if oldest_first:
+            rank = np.where(rank == 0, np.iinfo(np.int32).min, -rank).astype(np.int32)
         pos = np.arange(len(ids))
         if len(ids) > k:
             kth = np.partition(rank, len(rank) - k)[len(rank) - k]

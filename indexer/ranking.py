@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
+from indexer.concepts import Concept, concept_idf
 from indexer.errors import QueryTooCostly
 from indexer.generation import Generation, SegmentArrays
 from indexer.literal import Literal
@@ -36,6 +37,7 @@ MIN_POSTINGS = 2_000  # … but a tiny index may always read this many
 MAX_TERMS = 150  # distinct terms, thesaurus alternatives included (a prefix counts once)
 MAX_NEGATED = 30  # distinct terms under a negation (each is read whole to exclude)
 MAX_SECONDS = 5.0  # wall time for scoring one query
+CONCEPT_BAND = 0.9  # concept-only matches score at most this × the lowest literal match
 
 
 @dataclass
@@ -84,6 +86,9 @@ def estimate(gen: Generation, q: Any) -> Cost:
         elif isinstance(node, Literal):
             for g in node.grams:
                 term(node.fieldname, g)
+        elif isinstance(node, Concept):
+            for code in node.codes:
+                term("types", code)
         elif isinstance(node, wq.Term | wq.Phrase):
             words = [node.text] if isinstance(node, wq.Term) else node.words
             for w in words:
@@ -153,6 +158,8 @@ class Evaluator:
             return _EMPTY
         if isinstance(q, Literal):
             return self.literal(q)
+        if isinstance(q, Concept):
+            return self.concept(q)
         if type(q) is wq.Term and bm25_params(self.gen.searcher, q.fieldname) is not None:
             return self.term(q)
         if type(q) in (wq.Or, wq.And) and q.boost == 1.0 and q.subqueries:
@@ -209,6 +216,21 @@ class Evaluator:
         norm = tf + k1 * ((1 - b) + b * gen.lengths(q.fieldname)[ids] / avg)
         return Scored(ids, q.boost * idf * tf * (k1 + 1) / norm)
 
+    def concept(self, q: Concept) -> Scored:
+        """Documents tagged with any of the concept's types: the sum over the types they
+        hold of weight × idf (a rare type says more than a common one)."""
+        gen = self.gen
+        acc = np.zeros(gen.n, dtype=np.float64)
+        seen = np.zeros(gen.n, dtype=bool)
+        for code, weight in zip(q.codes, q.weights, strict=True):
+            ids, _ = gen.term("types", code)
+            if not len(ids):
+                continue
+            acc[ids] += q.boost * weight * concept_idf(gen.n, gen.df("types", code))
+            seen[ids] = True
+        ids = np.flatnonzero(seen).astype(np.int32)
+        return Scored(ids, acc[ids])
+
     def _union(self, parts: list[Scored]) -> Scored:
         parts = [p for p in parts if len(p)]
         if not parts:
@@ -236,6 +258,29 @@ class Evaluator:
             count[p.ids] += 1
         ids = parts[0].ids[count[parts[0].ids] == len(parts)]
         return Scored(ids, acc[ids])
+
+
+def below_literal(literal: Scored, wide: Scored, allowed: np.ndarray) -> Scored:
+    """The literal matches with their own scores, then the matches only the concept query
+    found, scaled so the best of them stays below the lowest allowed literal match: a
+    concept match never pushes a literal one down. Ids ascending, as every ``Scored``."""
+    n = len(allowed)
+    is_literal = np.zeros(n, dtype=bool)
+    is_literal[literal.ids] = True
+    extra = ~is_literal[wide.ids] & allowed[wide.ids]
+    extra_ids, extra_scores = wide.ids[extra], wide.scores[extra]
+    if not len(extra_ids):
+        return literal
+    floor_scores = literal.scores[allowed[literal.ids]]
+    if len(floor_scores):
+        ceiling = CONCEPT_BAND * float(floor_scores.min())
+        top = float(extra_scores.max())
+        if top > ceiling and top > 0:
+            extra_scores = extra_scores * (ceiling / top)
+    ids = np.concatenate([literal.ids, extra_ids])
+    scores = np.concatenate([literal.scores, extra_scores])
+    order = np.argsort(ids, kind="stable")
+    return Scored(ids[order].astype(np.int32), scores[order])
 
 
 class Ranker:

@@ -21,11 +21,12 @@ from whoosh import query as wq
 
 from indexer import taxonomy
 from indexer.compiling import Compiled, Expansion, compile_query, filter_query
+from indexer.concepts import ConceptMatch, concept_marks
 from indexer.filters import NAMES, by_name
 from indexer.generation import Generation
 from indexer.highlight import LiteralText, excerpt, mark
 from indexer.querying import parse
-from indexer.ranking import MAX_SECONDS, Evaluator, Scored, check_budget
+from indexer.ranking import MAX_SECONDS, Evaluator, Scored, below_literal, check_budget
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
@@ -102,6 +103,8 @@ class ProblemHit(ProblemDoc):
     snippet: str = ""
     score: float = 0.0
     expansions: list[str] = field(default_factory=list)  # thesaurus alternatives found here
+    # Found by a query word naming a problem type, not by its words: those types.
+    concepts: list[TypeRef] = field(default_factory=list)
     # The snippet as plain text and the [start, end) offsets of the matches in it: the
     # marks without HTML (``snippet`` is the same window, escaped and marked).
     excerpt: str = ""
@@ -188,7 +191,8 @@ def _matches(
     restrict = _filter_queries(gen, filters, messages)
     q = compiled.query if compiled.query is not None else wq.Every()
     browse = isinstance(q, wq.Every)
-    check_budget(gen, wq.And([q, *restrict]) if restrict else q)
+    wide = compiled.concept_query if compiled.concept_query is not None else q
+    check_budget(gen, wq.And([wide, *restrict]) if restrict else wide)
     ev = Evaluator(gen, deadline=t0 + MAX_SECONDS)
     allowed = gen.kind(kind)
     for fq in restrict:
@@ -198,6 +202,8 @@ def _matches(
     if browse:
         return _Matches(compiled, messages, True, np.flatnonzero(allowed).astype(np.int32), None)
     found: Scored = ev.run(q)
+    if compiled.concept_query is not None:
+        found = below_literal(found, ev.run(compiled.concept_query), allowed)
     keep = allowed[found.ids]
     return _Matches(compiled, messages, False, found.ids[keep], found.scores[keep])
 
@@ -220,8 +226,8 @@ def run_search(
     m = _matches(gen, query, kind, filters, t0)
     lo = (page - 1) * per_page
     k = page * per_page
-    if m.browse or sort == "date":
-        pos = gen.top_by_date(m.ids, m.scores, k)
+    if m.browse or sort in ("date", "date_asc"):
+        pos = gen.top_by_date(m.ids, m.scores, k, oldest_first=sort == "date_asc")
     else:
         pos = gen.top_by_score(m.ids, m.scores, k)
     pos = pos[lo:]
@@ -264,8 +270,16 @@ def _hits(gen: Generation, m: _Matches, pos: np.ndarray) -> list[ProblemHit]:
     for p in pos.tolist():
         score = 0.0 if m.scores is None else float(m.scores[p])
         fields, lit = gen.document(int(m.ids[p]))
-        out.append(make_hit(fields, score, m.compiled.terms, m.compiled.expansions, lit))
+        hit = make_hit(fields, score, m.compiled.terms, m.compiled.expansions, lit)
+        if m.compiled.concepts:
+            hit.concepts = _concepts(hit, lit, m.compiled.concepts)
+        out.append(hit)
     return out
+
+
+def _concepts(hit: ProblemHit, lit: LiteralText, concepts: list[ConceptMatch]) -> list[TypeRef]:
+    codes = [t.code for t in hit.types]
+    return [TypeRef(c, label) for c, label in concept_marks(codes, lit.contains, concepts)]
 
 
 def make_hit(

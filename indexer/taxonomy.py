@@ -7,6 +7,7 @@ fixed: measures mention 学习, 制度, 监督 in every item and would tag every
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -218,6 +219,50 @@ def area_label(code: str, path: PathLike | None = None) -> str:
 def types_in_area(area: str, path: PathLike | None = None) -> list[ProblemType]:
     """The leaf types of an area, in file order."""
     return [t for t in load_types(path) if t.area == area]
+
+
+def _plain(text: str) -> str:
+    """A label as typed: folded, without quotes (“第一议题”制度 → 第一议题制度)."""
+    return re.sub(r"[“”\"‘’']", "", normalize(text)).strip()
+
+
+def _triggers(t: ProblemType) -> set[str]:
+    return {normalize(x) for x in t.terms if not x.startswith(REGEX_PREFIX)}
+
+
+def find_types(value: str, path: PathLike | None = None) -> list[str]:
+    """The type codes a ``type:`` value selects, in file order.
+
+    A type's code or full label selects that type; an area's code or label selects the
+    area's types; otherwise every type whose label contains the value (三重一大 →
+    三重一大/集体决策/议事规则) or that has it as a trigger term. [] when nothing fits.
+    """
+    v = _plain(value)
+    if not v:
+        return []
+    types, areas = _load_all(_resolve(path, TYPES_FILE))
+    for t in types:
+        if v in (t.code, _plain(t.label)):
+            return [t.code]
+    for a in areas:
+        if v in (a.code, _plain(a.label)):
+            return [t.code for t in types if t.area == a.code]
+    return [t.code for t in types if v in _plain(t.label) or v in _triggers(t)]
+
+
+def close_labels(value: str, limit: int = 5, path: PathLike | None = None) -> list[str]:
+    """Labels of the types whose names look most like ``value`` (a typo, a near word), best
+    first: what to offer when ``find_types`` finds nothing."""
+    v = _plain(value)
+    if not v:
+        return []
+    scored: list[tuple[float, int, str]] = []
+    for i, t in enumerate(_load(_resolve(path, TYPES_FILE))):
+        names = [_plain(p) for p in t.label.split("/")] + sorted(_triggers(t))
+        best = max(difflib.SequenceMatcher(None, v, n).ratio() for n in names)
+        if best >= 0.6:
+            scored.append((-best, i, t.label))
+    return [label for _, _, label in sorted(scored)[:limit]]
 
 
 def fingerprint(path: PathLike | None = None) -> str:

@@ -1,6 +1,7 @@
-"""Shared fixtures: paths, a real archive in tmp_path, three ways to run the CLI, a seeded
-archive with its index built once per session, the web app on a real archive
-(``tests/webarchive.py``, built once per module) and real servers (``bench.serverproc``).
+"""Shared fixtures: paths, a real archive in tmp_path, three ways to run the CLI (``run``,
+``run_cli``, ``runner``), a seeded archive with its index built once per session, the web
+app on a real archive (``tests/webarchive.py``, built once per module) and real servers
+(``bench.serverproc``).
 
 Markers (registered in pyproject.toml): ``browser`` for everything under tests/browser,
 ``slow`` for tests that take more than about 5 s (the table SLOW below);
@@ -62,10 +63,12 @@ def cli_env(**extra: str) -> dict[str, str]:
     return dict(os.environ, PYTHONUTF8="1", PYTHONPATH=str(REPO_ROOT), **extra)
 
 
-def run_module(*args: str | os.PathLike[str], timeout: float = 300) -> subprocess.CompletedProcess:
-    """``python -m ARGS`` in a real process from the repo root; fails the test on exit != 0."""
-    res = subprocess.run(
-        [sys.executable, "-m", *map(str, args)],
+def run_python(
+    package: str, *args: str | os.PathLike[str], timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """``python -m PACKAGE ARGS`` in a real process from the repo root, whatever its exit."""
+    return subprocess.run(
+        [sys.executable, "-m", package, *map(str, args)],
         cwd=REPO_ROOT,
         env=cli_env(),
         capture_output=True,
@@ -73,9 +76,21 @@ def run_module(*args: str | os.PathLike[str], timeout: float = 300) -> subproces
         encoding="utf-8",
         timeout=timeout,
     )
+
+
+def run_module(*args: str | os.PathLike[str], timeout: float = 300) -> subprocess.CompletedProcess:
+    """``python -m ARGS`` in a real process from the repo root; fails the test on exit != 0."""
+    res = run_python(str(args[0]), *args[1:], timeout=timeout)
     if res.returncode != 0:
         pytest.fail(f"python -m {' '.join(map(str, args))}: {res.returncode}\n{res.stderr}")
     return res
+
+
+@pytest.fixture(scope="session")
+def run() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """``run("archive", "check", "--data", d)``: a command in a real process (repo root,
+    UTF-8), its result whatever the exit code (``run_python``)."""
+    return run_python
 
 
 @pytest.fixture

@@ -11,34 +11,24 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from archive.store import DB_NAME, Archive
 
+# The ``run`` fixture (conftest.py): ``python -m PACKAGE ARGS`` in a real process.
+Run = Callable[..., subprocess.CompletedProcess[str]]
 REPO_ROOT = Path(__file__).resolve().parents[1]
 NOTICES = REPO_ROOT / "tests" / "data" / "notices"
 SEED = REPO_ROOT / "seeds" / "000_15f829d25a69815d.txt"
 
 
-def _run(package: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", package, *args],
-        cwd=REPO_ROOT,
-        env=dict(os.environ, PYTHONUTF8="1"),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-    )
-
-
 @pytest.fixture(scope="module")
-def sound(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sound(run: Run, tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("sound") / "data"
-    done = _run("archive", "ingest", "--data", str(data), str(NOTICES))
+    done = run("archive", "ingest", "--data", str(data), str(NOTICES))
     assert done.returncode == 0, done.stderr
     with Archive(data):
         pass  # the last close checkpoints the WAL into the main file
@@ -69,38 +59,40 @@ def _no_traceback(done: subprocess.CompletedProcess[str]) -> None:
     assert "Traceback" not in done.stderr and "内部错误" not in done.stderr
 
 
-def test_a_sound_archive_checks_clean(sound: Path) -> None:
-    done = _run("archive", "check", "--data", str(sound))
+def test_a_sound_archive_checks_clean(run: Run, sound: Path) -> None:
+    done = run("archive", "check", "--data", str(sound))
     assert done.returncode == 0, done.stderr
     assert f"检查 {len(os.listdir(NOTICES))} 份通报" in done.stdout
     assert "档案库完好" in done.stdout
 
 
-def test_forty_flipped_bytes_in_the_middle_are_found(sound: Path, tmp_path: Path) -> None:
+def test_forty_flipped_bytes_in_the_middle_are_found(run: Run, sound: Path, tmp_path: Path) -> None:
     data = _copy(sound, tmp_path / "data")
     db_file = data / DB_NAME
     _flip(db_file, db_file.stat().st_size // 2)
-    done = _run("archive", "check", "--data", str(data))
+    done = run("archive", "check", "--data", str(data))
     assert done.returncode == 1
     assert "损坏: " in done.stderr
     assert f"python -m archive rebuild --data {data} --into" in done.stderr
     assert "用备份恢复" in done.stderr
     _no_traceback(done)
-    listed = _run("archive", "list", "--data", str(data))
+    listed = run("archive", "list", "--data", str(data))
     _no_traceback(listed)
     assert listed.returncode == 0 or "已损坏" in listed.stderr
     new = tmp_path / "rebuilt"
-    rebuilt = _run("archive", "rebuild", "--data", str(data), "--into", str(new))
+    rebuilt = run("archive", "rebuild", "--data", str(data), "--into", str(new))
     _no_traceback(rebuilt)
     copied = int(rebuilt.stdout.split("已重建 ")[1].split(" ")[0])
     lost = rebuilt.stderr.count("未能重建: ")
     assert copied >= len(os.listdir(NOTICES)) - 2 and copied + lost >= len(os.listdir(NOTICES))
-    assert _run("archive", "check", "--data", str(new)).returncode == 0
+    assert run("archive", "check", "--data", str(new)).returncode == 0
 
 
-def test_a_damaged_table_stops_list_show_search_and_ingest(sound: Path, tmp_path: Path) -> None:
+def test_a_damaged_table_stops_list_show_search_and_ingest(
+    run: Run, sound: Path, tmp_path: Path
+) -> None:
     data = _copy(sound, tmp_path / "data")
-    some_id = _run("archive", "list", "--data", str(data)).stdout.split()[0]
+    some_id = run("archive", "list", "--data", str(data)).stdout.split()[0]
     db_file = data / DB_NAME
     _flip(db_file, _root_offset(db_file, "notices"))
     before = hashlib.sha256(db_file.read_bytes()).hexdigest()
@@ -111,14 +103,16 @@ def test_a_damaged_table_stops_list_show_search_and_ingest(sound: Path, tmp_path
         ("archive", ["ingest", str(SEED)]),
         ("archive", ["check"]),
     ]:
-        done = _run(package, *args, "--data", str(data))
+        done = run(package, *args, "--data", str(data))
         assert done.returncode == 1, (args, done.stdout, done.stderr)
         assert f"档案库 {data} 已损坏" in done.stderr, args
         _no_traceback(done)
     assert hashlib.sha256(db_file.read_bytes()).hexdigest() == before  # nothing written
 
 
-def test_rebuild_copies_every_readable_original_under_its_id(sound: Path, tmp_path: Path) -> None:
+def test_rebuild_copies_every_readable_original_under_its_id(
+    run: Run, sound: Path, tmp_path: Path
+) -> None:
     data = _copy(sound, tmp_path / "data")
     with Archive(data) as a:
         ids = a.notice_ids()
@@ -127,30 +121,30 @@ def test_rebuild_copies_every_readable_original_under_its_id(sound: Path, tmp_pa
     with db:  # the stored text of one notice damaged inside its value
         db.execute("UPDATE notices SET text = text || '损' WHERE id = ?", (victim,))
     db.close()
-    checked = _run("archive", "check", "--data", str(data))
+    checked = run("archive", "check", "--data", str(data))
     assert checked.returncode == 1
     assert f"通报 {victim}：存储的正文与其校验值不符" in checked.stderr
 
     new = tmp_path / "rebuilt"
-    done = _run("archive", "rebuild", "--data", str(data), "--into", str(new))
+    done = run("archive", "rebuild", "--data", str(data), "--into", str(new))
     assert done.returncode == 0, done.stderr
     assert f"已重建 {len(ids)} 份通报到 {new}" in done.stdout
     assert f"python -m indexer build --data {new}" in done.stdout
     with Archive(new) as a:
         assert sorted(a.notice_ids()) == sorted(ids)
         assert "损" not in a.notice(victim).text[-1:]
-    assert _run("archive", "check", "--data", str(new)).returncode == 0
-    again = _run("archive", "rebuild", "--data", str(data), "--into", str(new))
+    assert run("archive", "check", "--data", str(new)).returncode == 0
+    again = run("archive", "rebuild", "--data", str(data), "--into", str(new))
     assert again.returncode == 1 and "已有档案库" in again.stderr
 
 
 def test_the_web_app_on_a_damaged_archive_says_so_with_the_way_out(
-    sound: Path, tmp_path: Path
+    run: Run, sound: Path, tmp_path: Path
 ) -> None:
     from web import create_app
 
     data = _copy(sound, tmp_path / "data")
-    some_id = _run("archive", "list", "--data", str(data)).stdout.split()[0]
+    some_id = run("archive", "list", "--data", str(data)).stdout.split()[0]
     db_file = data / DB_NAME
     _flip(db_file, _root_offset(db_file, "notices"))
     client = create_app({"TESTING": True, "DATA_DIR": data}).test_client()

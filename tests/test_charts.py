@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from web.charts import bar_chart, column_chart, nice_ticks
+from web.charts import bar_list, column_chart, nice_ticks
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 SVG = "{http://www.w3.org/2000/svg}"
@@ -42,8 +42,8 @@ def rows(root: ET.Element, kind: str = "row") -> list[ET.Element]:
     return with_class(root, "g", kind)
 
 
-def test_bar_chart_root_is_accessible_and_scalable() -> None:
-    root = parse(bar_chart([("财务管理", 35)], title="按问题类型", testid="by-type"))
+def test_bar_list_root_is_accessible_and_scalable() -> None:
+    root = parse(bar_list([("财务管理", 35)], title="按问题类型", testid="by-type"))
     assert root.tag == SVG + "svg"
     assert root.get("role") == "img"
     assert root.get("data-testid") == "by-type"
@@ -61,7 +61,7 @@ def test_bar_chart_root_is_accessible_and_scalable() -> None:
 
 
 def test_two_charts_on_one_page_have_distinct_ids() -> None:
-    a = parse(bar_chart([("甲", 1)], title="A", testid="by-type"))
+    a = parse(bar_list([("甲", 1)], title="A", testid="by-type"))
     b = parse(column_chart([("2020", 1)], title="B", testid="by-year"))
     assert set(a.get("aria-labelledby", "").split()).isdisjoint(
         b.get("aria-labelledby", "").split()
@@ -70,14 +70,14 @@ def test_two_charts_on_one_page_have_distinct_ids() -> None:
 
 def test_desc_summarises_count_total_and_first_maximum() -> None:
     items = [("作风建设", 12), ("财务管理", 35), ("组织建设", 35), ("意识形态", 0)]
-    root = parse(bar_chart(items, title="t", testid="x"))
+    root = parse(bar_list(items, title="t", testid="x"))
     # 4 items, 12 + 35 + 35 + 0 = 82, the first of the two 35s wins.
     assert root.find("svg:desc", NS).text == "共 4 项，合计 82，最多：财务管理 35"
 
 
 def test_exact_bar_count_and_values_shown_in_order() -> None:
     items = [("甲", 5), ("乙", 4), ("丙", 3), ("丁", 2), ("戊", 1)]
-    root = parse(bar_chart(items, title="t", testid="x"))
+    root = parse(bar_list(items, title="t", testid="x"))
     assert len(bars(root)) == 5
     assert [el.text for el in with_class(root, "text", "value")] == ["5", "4", "3", "2", "1"]
     assert [el.text for el in with_class(root, "text", "label")] == ["甲", "乙", "丙", "丁", "戊"]
@@ -85,14 +85,14 @@ def test_exact_bar_count_and_values_shown_in_order() -> None:
 
 def test_bar_widths_are_proportional_to_values() -> None:
     items = [("甲", 40), ("乙", 10), ("丙", 0), ("丁", 25)]
-    root = parse(bar_chart(items, title="t", testid="x"))
+    root = parse(bar_list(items, title="t", testid="x"))
     widths = [width(el) for el in bars(root)]
     full = widths[0]
     assert full > 100
     assert widths[1] == pytest.approx(full * 10 / 40, abs=0.01)
     assert widths[2] == 0
     assert widths[3] == pytest.approx(full * 25 / 40, abs=0.01)
-    # Bars start at the same x, after the labels, and the longest stays inside the viewBox.
+    # Bars start at the same x (under their labels) and the longest stays inside the viewBox.
     xs = {float(el.get("x", "nan")) for el in bars(root)}
     assert len(xs) == 1
     assert xs.pop() + full < viewbox_width(root)
@@ -100,7 +100,7 @@ def test_bar_widths_are_proportional_to_values() -> None:
 
 def test_very_large_values_stay_inside_and_small_ones_keep_their_number() -> None:
     items = [("大", 150000), ("小", 1), ("零", 0)]
-    root = parse(bar_chart(items, title="t", testid="x"))
+    root = parse(bar_list(items, title="t", testid="x"))
     big, small, zero = bars(root)
     assert width(small) == pytest.approx(width(big) / 150000, abs=0.01)
     assert width(zero) == 0
@@ -112,13 +112,13 @@ def test_very_large_values_stay_inside_and_small_ones_keep_their_number() -> Non
 
 
 def test_all_zero_values_do_not_divide_by_zero() -> None:
-    root = parse(bar_chart([("甲", 0), ("乙", 0)], title="t", testid="x"))
+    root = parse(bar_list([("甲", 0), ("乙", 0)], title="t", testid="x"))
     assert [width(el) for el in bars(root)] == [0, 0]
 
 
 def test_markup_in_labels_is_text_not_elements() -> None:
     evil = '<script>alert("x")</script> & co'
-    markup = bar_chart([(evil, 3)], title="<b>标题</b> & 统计", testid="x", href=link)
+    markup = bar_list([(evil, 3)], title="<b>标题</b> & 统计", testid="x", href=link)
     assert "<script" not in markup
     assert "<b>" not in markup
     root = parse(markup)
@@ -130,13 +130,13 @@ def test_markup_in_labels_is_text_not_elements() -> None:
 
 
 def test_control_characters_are_dropped_so_the_xml_stays_valid() -> None:
-    root = parse(bar_chart([("财务\x0b管理\x00", 2)], title="t", testid="x"))
+    root = parse(bar_list([("财务\x0b管理\x00", 2)], title="t", testid="x"))
     assert with_class(root, "text", "label")[0].text == "财务管理"
 
 
 def test_long_label_is_truncated_with_full_text_in_tooltip() -> None:
     long = "选人用人和干部队伍建设方面存在的突出问题以及整改落实情况"
-    root = parse(bar_chart([(long, 7), ("短标签", 3)], title="t", testid="x"))
+    root = parse(bar_list([(long, 7), ("短标签", 3)], title="t", testid="x"))
     first, second = with_class(root, "text", "label")
     assert first.text.endswith("…")
     shown = first.text[:-1]
@@ -149,28 +149,28 @@ def test_long_label_is_truncated_with_full_text_in_tooltip() -> None:
 
 def test_links_wrap_each_bar_when_href_is_given() -> None:
     items = [("财务管理", 3), ("A&B", 1)]
-    root = parse(bar_chart(items, title="t", testid="x", href=link))
+    root = parse(bar_list(items, title="t", testid="x", href=link))
     anchors = list(root.iter(SVG + "a"))
     assert [a.get("href") for a in anchors] == [link("财务管理"), link("A&B")]
     for anchor in anchors:
         assert len(bars(anchor)) == 1
-    plain = parse(bar_chart(items, title="t", testid="x"))
+    plain = parse(bar_list(items, title="t", testid="x"))
     assert list(plain.iter(SVG + "a")) == []
 
 
 def test_height_grows_with_rows_and_extra_items_are_counted() -> None:
     items = [(f"地区{i}", 100 - i) for i in range(50)]
-    few = parse(bar_chart(items[:3], title="t", testid="x"))
-    many = parse(bar_chart(items, title="t", testid="x", max_items=10))
+    few = parse(bar_list(items[:3], title="t", testid="x"))
+    many = parse(bar_list(items, title="t", testid="x", max_items=10))
     assert len(bars(many)) == 10
     assert float(many.get("viewBox", "").split()[3]) > float(few.get("viewBox", "").split()[3])
     assert "另有 40 项未在图中显示" in "".join(many.itertext())
     # The summary still describes all 50 items.
     assert many.find("svg:desc", NS).text.startswith("共 50 项")
-    assert len(bars(parse(bar_chart(items, title="t", testid="x")))) == 40
+    assert len(bars(parse(bar_list(items, title="t", testid="x")))) == 40
 
 
-@pytest.mark.parametrize("chart", [bar_chart, column_chart])
+@pytest.mark.parametrize("chart", [bar_list, column_chart])
 def test_empty_input_says_no_data(chart: Callable[..., str]) -> None:
     root = parse(chart([], title="按年份", testid="empty"))
     assert root.get("data-testid") == "empty"

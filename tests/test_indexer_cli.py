@@ -56,7 +56,7 @@ def test_evaluate_meets_the_quality_bars(full):
     out = run(full, "-m", "indexer", "evaluate", "--data", str(full), "--json", check=True)
     scores = json.loads(out.stdout)
     assert set(scores) == {"similar", "search"}
-    assert set(scores["similar"]) == {"ndcg@10", "p@1", "n"}
+    assert {"ndcg@10", "p@1", "n"} <= set(scores["similar"])
     assert set(scores["search"]) == {"recall@20", "p@5", "n"}
     assert scores["similar"]["n"] >= 30 and scores["search"]["n"] >= 25
     assert scores["similar"]["ndcg@10"] >= 0.85

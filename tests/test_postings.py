@@ -20,6 +20,7 @@ from archive.store import Archive
 from indexer.compiling import compile_query, filter_query
 from indexer.generation import ByteLRU
 from indexer.querying import parse
+from indexer.ranking import CONCEPT_BAND
 from indexer.results import FILTER_NAMES
 from indexer.schema import FACETS
 from indexer.searching import NoticeIndex, warm
@@ -99,6 +100,17 @@ def whoosh_scores(s, q: wq.Query) -> dict[int, float]:
     return {h.docnum: h.score for h in c.results()}
 
 
+def concept_only(s, wide: wq.Query, literal: dict[int, float], allowed: set[int]):
+    """Matches only the concept query finds, scaled below the lowest literal match."""
+    extra = {d: v for d, v in whoosh_scores(s, wide).items() if d in allowed - set(literal)}
+    if extra and literal:
+        ceiling = CONCEPT_BAND * min(literal.values())
+        top = max(extra.values())
+        if top > ceiling:
+            extra = {d: v * ceiling / top for d, v in extra.items()}
+    return extra
+
+
 def oracle(s, text: str, filters: dict[str, str]):
     """(total, top-20 (id, score), facet counts) computed with plain Whoosh."""
     compiled = compile_query(parse(text))
@@ -115,6 +127,8 @@ def oracle(s, text: str, filters: dict[str, str]):
         scores = dict.fromkeys(allowed, 0.0)
     else:
         scores = {d: v for d, v in whoosh_scores(s, compiled.query).items() if d in allowed}
+        if compiled.concept_query is not None:
+            scores.update(concept_only(s, compiled.concept_query, scores, allowed))
         ranked = sorted(scores, key=lambda d: (-round(scores[d], 9), d))
     facets: dict[str, Counter] = {name: Counter() for name, _ in FACETS}
     for d in scores:

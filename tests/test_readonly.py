@@ -15,28 +15,18 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from archive.store import DB_NAME, Archive
 
+# The ``run`` fixture (conftest.py): ``python -m PACKAGE ARGS`` in a real process.
+Run = Callable[..., subprocess.CompletedProcess[str]]
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEEDS = REPO_ROOT / "seeds"
 NOTICE = REPO_ROOT / "tests" / "data" / "notices" / "h_village_short_items.txt"
-
-
-def _run(package: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", package, *args],
-        cwd=REPO_ROOT,
-        env=dict(os.environ, PYTHONUTF8="1"),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-    )
 
 
 def _quiet(*cmd: str) -> bool:
@@ -67,13 +57,13 @@ def _read_only_view(source: Path, view: Path) -> list[str] | None:
 
 
 @pytest.fixture(scope="module")
-def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def snapshot(run: Run, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """An indexed archive of the seeds, seen through a read-only folder."""
     base = tmp_path_factory.mktemp("readonly")
     source = base / "src"
     data = source / "data"
-    assert _run("archive", "ingest", "--data", str(data), str(SEEDS)).returncode == 0
-    assert _run("indexer", "build", "--data", str(data), "--procs", "1").returncode == 0
+    assert run("archive", "ingest", "--data", str(data), str(SEEDS)).returncode == 0
+    assert run("indexer", "build", "--data", str(data), "--procs", "1").returncode == 0
     view = base / "view"
     view.mkdir()
     if _quiet("mount", "--bind", str(source), str(view)):
@@ -97,28 +87,28 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.mark.slow
-def test_reading_commands_work_in_a_read_only_folder(snapshot: Path) -> None:
+def test_reading_commands_work_in_a_read_only_folder(run: Run, snapshot: Path) -> None:
     assert not (snapshot / f"{DB_NAME}-shm").exists()
-    listed = _run("archive", "list", "--data", str(snapshot))
+    listed = run("archive", "list", "--data", str(snapshot))
     assert listed.returncode == 0, listed.stderr
     lines = listed.stdout.splitlines()
     assert len(lines) == 2 and "淮北市红十字会" in listed.stdout
     notice_id = lines[0].split()[0]
-    shown = _run("archive", "show", notice_id, "--data", str(snapshot))
+    shown = run("archive", "show", notice_id, "--data", str(snapshot))
     assert shown.returncode == 0, shown.stderr
     assert f"编号: {notice_id}" in shown.stdout
-    problem = _run("archive", "show", f"{notice_id}-1", "--data", str(snapshot))
+    problem = run("archive", "show", f"{notice_id}-1", "--data", str(snapshot))
     assert problem.returncode == 0 and f"编号: {notice_id}-1" in problem.stdout
-    found = _run("indexer", "search", "公务接待", "--data", str(snapshot), "--json")
+    found = run("indexer", "search", "公务接待", "--data", str(snapshot), "--json")
     assert found.returncode == 0, found.stderr
     assert json.loads(found.stdout)["total"] > 0
-    assert _run("archive", "check", "--data", str(snapshot)).returncode == 0
+    assert run("archive", "check", "--data", str(snapshot)).returncode == 0
 
 
-def test_writing_commands_say_a_writable_folder_is_needed(snapshot: Path) -> None:
-    notice_id = _run("archive", "list", "--data", str(snapshot)).stdout.split()[0]
+def test_writing_commands_say_a_writable_folder_is_needed(run: Run, snapshot: Path) -> None:
+    notice_id = run("archive", "list", "--data", str(snapshot)).stdout.split()[0]
     for args in (["ingest", str(NOTICE)], ["remove", notice_id], ["reparse", "--all"]):
-        done = _run("archive", *args, "--data", str(snapshot))
+        done = run("archive", *args, "--data", str(snapshot))
         assert done.returncode == 1, args
         assert f"档案库所在文件夹 {snapshot} 是只读的" in done.stderr, args
         assert "需要可写的文件夹" in done.stderr
@@ -139,7 +129,7 @@ def _get(url: str) -> tuple[int, str]:
 
 
 @pytest.mark.slow
-def test_the_web_app_serves_a_read_only_folder(snapshot: Path) -> None:
+def test_the_web_app_serves_a_read_only_folder(run: Run, snapshot: Path) -> None:
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "web", "--port", str(port), "--data", str(snapshot)],
@@ -162,7 +152,7 @@ def test_the_web_app_serves_a_read_only_folder(snapshot: Path) -> None:
         assert status == 200 and "淮北市红十字会" in page
         status, body = _get(base + "/api/search?q=%E5%85%AC%E5%8A%A1%E6%8E%A5%E5%BE%85")
         assert status == 200 and json.loads(body)["total"] > 0
-        notice_id = _run("archive", "list", "--data", str(snapshot)).stdout.split()[0]
+        notice_id = run("archive", "list", "--data", str(snapshot)).stdout.split()[0]
         status, page = _get(f"{base}/notices/{notice_id}")
         assert status == 200 and notice_id in page
     finally:
@@ -174,19 +164,19 @@ def test_the_web_app_serves_a_read_only_folder(snapshot: Path) -> None:
             proc.communicate()
 
 
-def test_a_copy_of_the_snapshot_is_writable_again(snapshot: Path, tmp_path: Path) -> None:
+def test_a_copy_of_the_snapshot_is_writable_again(run: Run, snapshot: Path, tmp_path: Path) -> None:
     copy = tmp_path / "data"
     shutil.copytree(snapshot, copy)
-    done = _run("archive", "ingest", str(NOTICE), "--data", str(copy))
+    done = run("archive", "ingest", str(NOTICE), "--data", str(copy))
     assert done.returncode == 0, done.stderr
     assert "新增 1" in done.stdout
 
 
-def test_a_snapshot_with_unmerged_writes_is_not_read_half(tmp_path: Path) -> None:
+def test_a_snapshot_with_unmerged_writes_is_not_read_half(run: Run, tmp_path: Path) -> None:
     """A copy taken while a writer was open: the newest notices are only in the -wal file,
     which a read-only folder cannot read without its -shm file. Say so; never show less."""
     live = tmp_path / "live"
-    assert _run("archive", "ingest", "--data", str(live), str(SEEDS)).returncode == 0
+    assert run("archive", "ingest", "--data", str(live), str(SEEDS)).returncode == 0
     from archive.pipeline import load_and_parse
 
     writer = Archive(live)
@@ -204,19 +194,19 @@ def test_a_snapshot_with_unmerged_writes_is_not_read_half(tmp_path: Path) -> Non
     if undo is None:
         pytest.skip("no read-only bind mount here")
     try:
-        done = _run("archive", "list", "--data", str(tmp_path / "view" / "data"))
+        done = run("archive", "list", "--data", str(tmp_path / "view" / "data"))
         assert done.returncode == 1
         assert "还有未合并的写入日志" in done.stderr and "Traceback" not in done.stderr
     finally:
         assert _quiet(*undo)
     copy = tmp_path / "copy"
     shutil.copytree(source / "data", copy)
-    listed = _run("archive", "list", "--data", str(copy))
+    listed = run("archive", "list", "--data", str(copy))
     assert listed.returncode == 0 and len(listed.stdout.splitlines()) == 3
 
 
 def test_search_works_in_a_read_only_snapshot_without_a_cache_folder(
-    snapshot: Path, tmp_path: Path
+    run: Run, snapshot: Path, tmp_path: Path
 ) -> None:
     source = tmp_path / "src"
     shutil.copytree(snapshot, source / "data", ignore=shutil.ignore_patterns("cache"))
@@ -225,7 +215,7 @@ def test_search_works_in_a_read_only_snapshot_without_a_cache_folder(
     if undo is None:
         pytest.skip("no read-only bind mount here")
     try:
-        found = _run("indexer", "search", "公务接待", "--data", str(tmp_path / "view" / "data"))
+        found = run("indexer", "search", "公务接待", "--data", str(tmp_path / "view" / "data"))
         assert found.returncode == 0, found.stderr
         assert "共 0 条" not in found.stdout and "共 " in found.stdout
     finally:

@@ -620,3 +620,20 @@ def test_malformed_area_rows_name_file_and_line(
 )
 def test_look_alike_words_do_not_tag(title: str, not_code: str) -> None:
     assert not_code not in taxonomy.tag(title)
+
+
+GENRE_TITLES = [
+    ("拖欠农民工工资问题清欠不力", ["wage_arrears"]),
+    ("工程款拖欠问题突出", ["engineering_projects", "wage_arrears"]),
+    ("违法建设查处不力", ["illegal_construction"]),
+    ("违建底数不清", ["illegal_construction"]),
+    ("干部酒后驾车", ["work_style"]),
+    ("乡镇站所乱罚款、乱摊派", ["sector_conduct"]),
+    ("突击提拔干部", ["cadre_selection"]),
+    ("三边工程问题突出", ["engineering_projects"]),
+]
+
+
+@pytest.mark.parametrize(("title", "codes"), GENRE_TITLES, ids=[t[0] for t in GENRE_TITLES])
+def test_colloquial_genre_names_tag_their_types(title: str, codes: list[str]) -> None:
+    assert taxonomy.tag(title) == codes

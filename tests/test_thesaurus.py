@@ -265,3 +265,33 @@ def test_synonym_classes_stay_small() -> None:
     # A class merged across lines by a shared member would silently join unrelated terms.
     classes = set(load_thesaurus().synonyms.values())
     assert max(len(c) for c in classes) <= 5
+
+
+# Colloquial and official names of the same thing, as notices write them, and broader terms.
+GENRE_PAIRS: list[tuple[str, list[tuple[str, str]]]] = [
+    ("酒驾", [("酒后驾车", S), ("饮酒驾车", S)]),
+    ("违建", [("违法建设", S), ("违章建筑", S), ("违法建筑", S)]),
+    ("欠薪", [("拖欠工资", S), ("拖欠农民工工资", S)]),
+    ("三乱", [("乱收费", N), ("违规收费", N), ("违规收取费用", N), ("乱罚款", N), ("乱摊派", N)]),
+    ("社保", [("社会保险", S), ("医疗保险", N), ("生育保险", N)]),
+    ("一把手", [("主要负责人", S), ("主要领导", S)]),
+    ("厕所革命", [("农村改厕", S), ("改厕", S)]),
+    ("挂证", [("证书挂靠", S), ("资质挂靠", S)]),
+    ("三边工程", [("边设计边施工", S)]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("word", "alternatives"), GENRE_PAIRS, ids=[e[0] for e in GENRE_PAIRS])
+def test_colloquial_and_official_names_expand_exactly(
+    word: str, alternatives: list[tuple[str, str]]
+) -> None:
+    assert load_thesaurus().expand(word) == alternatives
+
+
+def test_tendering_is_one_word_whichever_way_it_is_written() -> None:
+    t = load_thesaurus()
+    assert ("招投标", S) in t.expand("招标") and ("招标", S) in t.expand("招投标")
+    # Open and invited tendering are ways of procuring, and kinds of tendering.
+    for broad in ("采购", "招标"):
+        assert {("公开招标", N), ("邀请招标", N)} <= set(t.expand(broad)), broad
+    assert t.expand("公开招标") == []  # never up

@@ -30,7 +30,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
     app.jinja_env.globals["FILTERS"] = FILTERS  # the filter vocabulary, for syntax hints
 
-    from web import api, errors, limits, pages, resources, security
+    from web import api, errors, limits, pages, resources, security, similar_text
 
     resources.init_app(app)
     limits.init_app(app)
@@ -38,4 +38,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(similar_text.bp)
     return app

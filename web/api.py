@@ -31,7 +31,8 @@ def problem(problem_id: str):
     _check_problem_id(problem_id)
     with_ids = id_list(request.args, "with", PROBLEM_ID_RE, current_app.config["MAX_COMPARE"])
     q = marks.checked_query(request.args.get("q"))
-    return _ok(docfind.problem_page(problem_id, with_ids, q))
+    show_all = request.args.get("all", "") not in ("", "0")
+    return _ok(docfind.problem_page(problem_id, with_ids, q, show_all))
 
 
 @bp.get("/notices/<notice_id>")

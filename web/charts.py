@@ -23,14 +23,8 @@ MUTED_COLOR = "#57606a"
 GRID_COLOR = "#d0d7de"
 EMPTY_TEXT = "暂无数据"
 
-# Bar chart geometry (viewBox units).
+# Top of the first row of a bar list (viewBox units), under the title.
 _TOP = 36
-_ROW = 26
-_BAR_H = 18
-_LABEL_END = 156
-_BAR_X = 164
-_VALUE_W = 64
-_BAR_MAX_W = WIDTH - _BAR_X - _VALUE_W
 
 # Column chart geometry.
 _COL_HEIGHT = 280
@@ -134,45 +128,6 @@ def _wrap(inner: str, label: str, href: Href | None) -> str:
     return f'<a href="{_esc(href(label))}">{inner}</a>' if href else inner
 
 
-def bar_chart(
-    items: Sequence[tuple[str, int]],
-    *,
-    title: str,
-    testid: str,
-    href: Href | None = None,
-    max_items: int = 40,
-) -> str:
-    """Horizontal bars in the given order, for long category names (types, regions, levels)."""
-    if not items:
-        return _empty(title, testid)
-    shown = list(items[: max(max_items, 1)])
-    hidden = len(items) - len(shown)
-    scale = max(max(value for _, value in shown), 1)
-    height = _TOP + len(shown) * _ROW + (24 if hidden else 0) + 8
-    parts = _open(testid, height, title, summary(items))
-    label_room = _LABEL_END - 4
-    for i, (label, value) in enumerate(shown):
-        top = _TOP + i * _ROW
-        width = max(value, 0) / scale * _BAR_MAX_W
-        baseline = top + _ROW / 2 + 4.5
-        row = (
-            f"<title>{_esc(label)}：{_fmt(value)}</title>"
-            f'<text class="label" x="{_LABEL_END}" y="{_num(baseline)}" text-anchor="end"'
-            f' font-size="{_LABEL_SIZE}">{_esc(truncate(label, label_room))}</text>'
-            f'<rect class="bar" x="{_BAR_X}" y="{_num(top + (_ROW - _BAR_H) / 2)}"'
-            f' width="{_num(width)}" height="{_BAR_H}" rx="2" fill="{BAR_COLOR}"/>'
-            f'<text class="value" x="{_num(_BAR_X + width + 6)}" y="{_num(baseline)}"'
-            f' font-size="{_VALUE_SIZE}">{_fmt(value)}</text>'
-        )
-        parts.append(_wrap(f'<g class="row">{row}</g>', label, href))
-    if hidden:
-        parts.append(
-            f'<text class="more" x="{_BAR_X}" y="{_TOP + len(shown) * _ROW + 18}"'
-            f' font-size="{_VALUE_SIZE}" fill="{MUTED_COLOR}">另有 {hidden} 项未在图中显示</text>'
-        )
-    return "".join(parts) + "</svg>"
-
-
 def column_chart(
     items: Sequence[tuple[str, int]],
     *,
@@ -239,7 +194,7 @@ def column_chart(
 NARROW = 360
 _LIST_ROW = 40
 _LIST_BAR_H = 14
-_LIST_VALUE_W = 52
+_LIST_VALUE_W = 58  # room after the longest bar for a count such as "150,000"
 
 
 def bar_list(

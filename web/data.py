@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from flask import current_app
@@ -10,8 +10,8 @@ from flask import current_app
 from archive.errors import NotFound
 from indexer import filters, taxonomy
 from indexer.results import ProblemDoc
-from indexer.similar import similar
-from web import links, sideview, statsdata
+from indexer.similar import confident, similar
+from web import links, searchnav, sideview, statsdata
 from web.errors import Missing
 from web.params import FILTERS, SearchParams
 from web.resources import get_archive, get_index
@@ -57,6 +57,14 @@ def search(p: SearchParams) -> dict[str, Any]:
     result = index.search(
         p.q, kind=p.kind, filters=p.filters, sort=p.sort, page=p.page, per_page=p.per_page
     )
+    notes: list[str] = []
+    pages = max(1, -(-result.total // p.per_page))
+    if p.page > pages:  # past the end: the last page, with a note (the query is kept)
+        notes.append(searchnav.last_page_note(p.page, pages))
+        p = replace(p, page=pages)
+        result = index.search(
+            p.q, kind=p.kind, filters=p.filters, sort=p.sort, page=p.page, per_page=p.per_page
+        )
     facets = []
     for facet in filters.FACETS:
         name, label = facet.field, facet.label
@@ -83,7 +91,9 @@ def search(p: SearchParams) -> dict[str, Any]:
         }
         for k, v in p.filters.items()
     ]
-    pages = max(1, -(-result.total // p.per_page))
+    helps = searchnav.query_help(index, p, result.total)
+    if helps["reading"]:
+        notes.append(helps["reading"]["message"])
     data: dict[str, Any] = {
         "params": {
             "q": p.q,
@@ -102,7 +112,11 @@ def search(p: SearchParams) -> dict[str, Any]:
         "facets": facets,
         "chips": chips,
         "expansions": result.expansions,
-        "messages": result.messages,
+        "messages": [*result.messages, *notes],
+        "suggestions": helps["suggestions"],
+        "reading": helps["reading"],
+        "pager": searchnav.pager(p, p.page, pages),
+        "date_note": searchnav.DATE_NOTE,
         "seconds": round(result.seconds, 4),
         "links": {
             "prev": p.url(page=p.page - 1) if p.page > 1 else None,
@@ -111,6 +125,7 @@ def search(p: SearchParams) -> dict[str, Any]:
             "side": p.url(view="side", kind="problem", page=1),
             "relevance": p.url(sort="relevance", page=1),
             "date": p.url(sort="date", page=1),
+            "date_asc": p.url(sort="date_asc", page=1),
             "problems": p.url(kind="problem", page=1),
             "notices": p.url(kind="notice", page=1),
             "csv": p.url("/search.csv", page=1),
@@ -194,9 +209,11 @@ def problem_doc(problem_id: str) -> dict[str, Any]:
     return _problem_view(doc)
 
 
-def problem(problem_id: str, with_ids: list[str]) -> dict[str, Any]:
+def problem(problem_id: str, with_ids: list[str], show_all: bool = False) -> dict[str, Any]:
     main = problem_doc(problem_id)
     hits = similar(get_index(), problem_id, limit=10)
+    # Weak matches are held back unless asked for (?all=1): fewer, but right ones.
+    shown = hits if show_all else confident(hits)
     others = []
     missing = []
     for pid in with_ids:
@@ -209,7 +226,9 @@ def problem(problem_id: str, with_ids: list[str]) -> dict[str, Any]:
             others.append(_problem_view(doc))
     return {
         "problem": main,
-        "similar": [h.to_dict() for h in hits],
+        "similar": [h.to_dict() for h in shown],
+        "similar_hidden": len(hits) - len(shown),
+        "similar_all": show_all,
         "compare": [main, *others] if others else [],
         "missing": missing,
         "with": [o["id"] for o in others],
@@ -353,6 +372,7 @@ def stats() -> dict[str, Any]:
 
     out = {
         "totals": {"notices": notices.total, "problems": problems.total},
+        "date_note": searchnav.DATE_NOTE,
         "tables": [
             {
                 "name": name,

@@ -96,9 +96,11 @@ def notice_page(notice_id: str, q: str) -> dict[str, Any]:
     return d
 
 
-def problem_page(problem_id: str, with_ids: list[str], q: str) -> dict[str, Any]:
+def problem_page(
+    problem_id: str, with_ids: list[str], q: str, show_all: bool = False
+) -> dict[str, Any]:
     """A problem's data with its metadata links and, given a query, the matches in it."""
-    d = data.problem(problem_id, with_ids)
+    d = data.problem(problem_id, with_ids, show_all)
     d["links"] = links.problem_links(d["problem"])
     d["q"] = q
     keep = {"with": ",".join(d["with"])} if d["with"] else {}

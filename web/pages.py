@@ -8,10 +8,10 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, render_template, request
 
 from archive.errors import NotFound
-from web import charts, data, docfind, exports, marks
+from web import charts, data, docfind, exports, marks, similar_text
 from web.csvexport import csv_response
 from web.errors import Missing
-from web.params import ID_RE, PROBLEM_ID_RE, SearchParams, id_list
+from web.params import ID_RE, MAX_Q, PROBLEM_ID_RE, SearchParams, id_list
 from web.resources import get_archive
 from web.xlsxexport import xlsx_response
 
@@ -44,6 +44,9 @@ def home():
 
 @bp.get("/search")
 def search():
+    q = request.args.get("q", "")
+    if len(q) > MAX_Q:  # a pasted finding: offer the similar-to-text search
+        return similar_text.offer_for_long_query(q, MAX_Q)
     p = SearchParams.from_args(request.args)
     return render_template("search.html", d=data.search(p), p=p)
 
@@ -67,7 +70,9 @@ def problem(problem_id: str):
     _check_problem_id(problem_id)
     with_ids = id_list(request.args, "with", PROBLEM_ID_RE, current_app.config["MAX_COMPARE"])
     q = marks.checked_query(request.args.get("q"))
-    return render_template("problem.html", d=docfind.problem_page(problem_id, with_ids, q))
+    show_all = request.args.get("all", "") not in ("", "0")
+    d = docfind.problem_page(problem_id, with_ids, q, show_all)
+    return render_template("problem.html", d=d)
 
 
 @bp.get("/problems/<problem_id>/compare.<any(csv, xlsx):ext>")

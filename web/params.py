@@ -65,7 +65,7 @@ class SearchParams:
         return cls(
             q=q,
             kind=_choice(args, "kind", ("problem", "notice")),
-            sort=_choice(args, "sort", ("relevance", "date")),
+            sort=_choice(args, "sort", ("relevance", "date", "date_asc")),
             view=_choice(args, "view", ("list", "side")),
             page=_int(args, "page", 1, 1, MAX_PAGE),
             per_page=_int(args, "per_page", 20, 1, MAX_PER_PAGE),

@@ -1,0 +1,70 @@
+"""``python -m indexer evaluate --split``: each split scored on its own corpus, p@1 over the
+problems that have a grade >= 2 neighbour."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+HELDOUT = REPO / "tests" / "data" / "heldout"
+
+
+def _evaluate(*args: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "NOTICES_DATA"}
+    res = subprocess.run(
+        [sys.executable, "-m", "indexer", "evaluate", *args],
+        cwd=REPO,
+        env=dict(env, PYTHONUTF8="1"),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
+    assert res.returncode == 0, res.stderr
+    return json.loads(res.stdout)
+
+
+def _with_strong_neighbour(path: Path) -> tuple[int, int]:
+    """(judged problems, those with a grade >= 2 neighbour), read from the file itself."""
+    entries = json.loads(path.read_text(encoding="utf-8"))
+    strong = sum(1 for e in entries if max(e["relevant"].values(), default=0) >= 2)
+    return len(entries), strong
+
+
+def test_split_all_scores_both_splits_on_their_own_corpus():
+    out = _evaluate("--split", "all")
+    assert set(out) == {"dev", "heldout"}
+    for name, judgments in (
+        ("dev", REPO / "tests" / "data" / "judgments.json"),
+        ("heldout", HELDOUT / "judgments.json"),
+    ):
+        sim = out[name]["similar"]
+        assert {"ndcg@10", "p@1", "n", "p_at_1_n"} <= set(sim)
+        judged, strong = _with_strong_neighbour(judgments)
+        # Every judged problem is in the split's corpus: none is skipped as unknown.
+        assert sim["n"] == judged
+        assert sim["p_at_1_n"] == strong
+        assert set(out[name]["search"]) == {"recall@20", "p@5", "n"}
+        assert 0.5 < sim["ndcg@10"] <= 1.0 and 0.5 < sim["p@1"] <= 1.0
+    # The held-out set has problems whose only neighbours are related (grade 1).
+    assert out["heldout"]["similar"]["p_at_1_n"] < out["heldout"]["similar"]["n"]
+
+
+def test_split_on_a_given_archive_uses_that_archive(tmp_path):
+    d = tmp_path / "data"
+    env = dict(os.environ, PYTHONUTF8="1")
+    for cmd in (["archive", "ingest", "seeds"], ["indexer", "build"]):
+        subprocess.run(
+            [sys.executable, "-m", *cmd, "--data", str(d)],
+            cwd=REPO,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    out = _evaluate("--split", "heldout", "--data", str(d))
+    # Only the seeds are archived: no held-out query problem can be found.
+    assert out["similar"]["n"] == 0 and out["similar"]["p_at_1_n"] == 0
