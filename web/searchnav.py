@@ -17,7 +17,7 @@ WINDOW = 2  # numbered pages shown on each side of the current one
 # ``notice_year`` for the year, the ``date`` column for sorting). Shown on the search and
 # stats pages; tests/test_web_nav.py pins each clause to the behaviour.
 DATE_NOTE = (
-    "“年份”（year: 筛选和年份分面）按巡察反馈日期计；通报没有反馈日期时按巡察结束日期，"
+    "“年份”筛选（year:）和年份分面按巡察反馈日期计；通报没有反馈日期时按巡察结束日期，"
     "再没有时按发布日期。“发布年份”（pubyear:）只按发布日期计。"
     "按日期排序用发布日期，没有时依次用反馈日期、巡察结束日期；三者都没有的通报排在最后。"
 )
