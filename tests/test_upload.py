@@ -263,3 +263,13 @@ def test_hostile_file_names_are_shown_escaped_and_never_used_as_paths(data: Path
     assert not Path("/tmp/evil-upload.txt").exists()
     page = client.get(f"/upload/jobs/{body['id']}").get_data(as_text=True)
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_two_uploads_at_once_are_archived_one_after_the_other(data: Path) -> None:
+    alice, csrf_a = editor(data, "alice")
+    bob, csrf_b = editor(data, "bob")
+    first = job_of(upload(alice, csrf_a, [(GOOD[0], (NOTICES / GOOD[0]).read_bytes())]))
+    second = job_of(upload(bob, csrf_b, [(GOOD[1], (NOTICES / GOOD[1]).read_bytes())]))
+    a, b = wait_job(alice, first), wait_job(bob, second)
+    assert a["files"][0]["status"] == b["files"][0]["status"] == "added"
+    assert (data / "upload.lock").exists()
