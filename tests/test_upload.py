@@ -117,6 +117,10 @@ def test_three_files_one_rejected_give_per_file_results_and_audit(data: Path) ->
     assert sorted(e.notice_id for e in logged) == sorted(f["notice_id"] for f in added)
     assert {e.user for e in logged} == {"alice"}
 
+    form = client.get("/upload").get_data(as_text=True)
+    assert f'href="/upload/jobs/{job_id}"' in form and "3 个文件，已完成" in form
+    bob, _ = editor(data, "bob")
+    assert job_id not in bob.get("/upload").get_data(as_text=True)
     again = wait_job(client, job_of(upload(client, csrf, files[:1])))
     assert again["files"][0]["status"] == "unchanged"
     assert again["files"][0]["notice_id"] == added[0]["notice_id"]

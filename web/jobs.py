@@ -119,6 +119,16 @@ def load(db: Accounts, job_id: str) -> Job | None:
     return Job(*row, files=files)
 
 
+def recent(db: Accounts, user: str, limit: int = 20) -> list[tuple[str, str, str, int, int]]:
+    """The user's latest jobs: (id, created_at, status, done, total), newest first."""
+    rows = db.db.execute(
+        "SELECT id, created_at, status, done, total FROM jobs WHERE user = ?"
+        " ORDER BY created_at DESC, rowid DESC LIMIT ?",
+        (user, limit),
+    ).fetchall()
+    return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
 def _alive(pid: int | None) -> bool:
     if not pid:
         return False
