@@ -52,15 +52,22 @@ def statement_words(text: str, title_words: Sequence[str] = ()) -> list[str]:
 
 
 @cache
+def _boiler() -> frozenset[str]:
+    """The boilerplate words, loaded once (``load_boilerplate`` resolves its path each call,
+    and features are computed for every similar-problem request)."""
+    return load_boilerplate()
+
+
+@cache
 def _boiler_bigrams() -> frozenset[str]:
     grams: set[str] = set()
-    for w in load_boilerplate():
+    for w in _boiler():
         grams.update(analysis.query_bigrams(w) if len(w) >= 2 else [])
     return frozenset(grams)
 
 
 def _words(text: str) -> list[str]:
-    boiler = load_boilerplate()
+    boiler = _boiler()
     out: list[str] = []
     for w in analysis.tokenizer().cut_for_search(analysis.fold(text), HMM=True):
         w = w.strip()
@@ -74,7 +81,7 @@ def _words(text: str) -> list[str]:
 def body_words(text: str) -> list[str]:
     """The words of a whole problem text as the ``words`` field holds them (jieba's
     default mode), boilerplate removed, in order of first use."""
-    boiler = load_boilerplate()
+    boiler = _boiler()
     out: list[str] = []
     for w, _, _ in analysis.words(text):
         if len(w) >= 2 and w not in boiler and not w.isdigit() and w not in out:

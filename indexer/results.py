@@ -139,11 +139,12 @@ class SearchResult:
         """The command line's JSON: a hit's ``types`` as codes with ``type_labels`` beside
         them, as it always was."""
         d = asdict(self)
-        d["hits"] = [_flat_types(h) for h in d["hits"]]
+        d["hits"] = [flat_types(h) for h in d["hits"]]
         return d
 
 
-def _flat_types(hit: dict[str, Any]) -> dict[str, Any]:
+def flat_types(hit: dict[str, Any]) -> dict[str, Any]:
+    """A problem as JSON: ``types`` as codes, ``type_labels`` beside them."""
     out: dict[str, Any] = {}
     for key, value in hit.items():
         if key == "types":

@@ -106,7 +106,7 @@ def test_what_is_shown_as_shared_is_really_shared(index, ids):
         own = index.document(pid)
         own_types = set((own.get("types") or "").split(","))
         for h in similar(index, pid, limit=10):
-            assert set(h.shared_types) <= own_types & set(h.types)
+            assert set(h.shared_types) <= own_types & set(h.type_codes)
             assert len(h.shared_type_labels) == len(h.shared_types)
             other = index.document(h.id)
             for term in h.shared_terms:
