@@ -25,10 +25,12 @@ BODY_TERM_BOOST = 0.5
 MENTIONED_TYPE_BOOST = 0.5
 BODY_WORD_BOOST = 0.5
 STATEMENT_BOOST = 0.8  # a statement word that is not in the title
+STATEMENT_BIGRAMS = True
+EXPAND_STATEMENT = True  # statement words get thesaurus alternatives as title words do
 
 STOPWORDS_FILE = DATA_DIR / "similar_stopwords.txt"
 # Bump when the indexed features change: the index is then rebuilt (see writing.fingerprint).
-FEATURES_VERSION = "2"
+FEATURES_VERSION = "3"
 
 
 @cache
@@ -50,15 +52,22 @@ def statement_words(text: str, title_words: Sequence[str] = ()) -> list[str]:
 
 
 @cache
+def _boiler() -> frozenset[str]:
+    """The boilerplate words, loaded once (``load_boilerplate`` resolves its path each call,
+    and features are computed for every similar-problem request)."""
+    return load_boilerplate()
+
+
+@cache
 def _boiler_bigrams() -> frozenset[str]:
     grams: set[str] = set()
-    for w in load_boilerplate():
+    for w in _boiler():
         grams.update(analysis.query_bigrams(w) if len(w) >= 2 else [])
     return frozenset(grams)
 
 
 def _words(text: str) -> list[str]:
-    boiler = load_boilerplate()
+    boiler = _boiler()
     out: list[str] = []
     for w in analysis.tokenizer().cut_for_search(analysis.fold(text), HMM=True):
         w = w.strip()
@@ -72,7 +81,7 @@ def _words(text: str) -> list[str]:
 def body_words(text: str) -> list[str]:
     """The words of a whole problem text as the ``words`` field holds them (jieba's
     default mode), boilerplate removed, in order of first use."""
-    boiler = load_boilerplate()
+    boiler = _boiler()
     out: list[str] = []
     for w, _, _ in analysis.words(text):
         if len(w) >= 2 and w not in boiler and not w.isdigit() and w not in out:
@@ -105,6 +114,8 @@ def features(
         out += [f"W:{w}" for w in _words(text)]
         out += [f"B:{g}" for g in _bigrams(text)]
     out += [f"W:{w}" for w in statement_words(body, words)]
+    if STATEMENT_BIGRAMS and body:
+        out += [f"B:{g}" for g in _bigrams(taxonomy.statement(body))]
     out += [f"D:{w}" for w in body_terms(body)]
     seen: set[str] = set()
     return [f for f in out if not (f in seen or seen.add(f))]
@@ -149,6 +160,12 @@ def query_features(
         stated = [w for w in statement_words(body, words) if w not in stop]
         out += [(f"W:{w}", STATEMENT_BOOST) for w in stated]
         feats += [f"W:{w}" for w in stated]
+        if EXPAND_STATEMENT:
+            words = words + stated
+    if STATEMENT_BIGRAMS and body:
+        have_b = {f for f, _ in out}
+        grams = [f"B:{g}" for g in _bigrams(taxonomy.statement(body)) if g not in stop]
+        out += [(g, BIGRAM_BOOST) for g in grams if g not in have_b]
     thes = load_thesaurus()
     have = set(feats)
     for w in words:

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 #   place     - a province, city or district exactly, or the region containing the value
 #   year      - a year or a range of years (2021, 2020-2022, 2020至2022年)
 #   type      - a problem type by code or label; an area (by code or label) selects every
-#               type in it
+#               type in it; else every type a part of whose label or trigger terms it is
+#               (``taxonomy.find_types``)
 #   inspector - an inspecting level (中央/省委/市委/区委/县委/其他) exactly, else the
 #               inspecting group's name containing the value literally
 #   exact     - the stored value exactly

@@ -12,7 +12,7 @@ problems, the problem page); ``ProblemHit`` extends it with what a search adds.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -26,7 +26,14 @@ from indexer.filters import NAMES, by_name
 from indexer.generation import Generation
 from indexer.highlight import LiteralText, excerpt, mark
 from indexer.querying import parse
-from indexer.ranking import MAX_SECONDS, Evaluator, Scored, below_literal, check_budget
+from indexer.ranking import (
+    MAX_SECONDS,
+    Evaluator,
+    Scored,
+    below_literal,
+    check_budget,
+    within_budget,
+)
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
@@ -132,11 +139,12 @@ class SearchResult:
         """The command line's JSON: a hit's ``types`` as codes with ``type_labels`` beside
         them, as it always was."""
         d = asdict(self)
-        d["hits"] = [_flat_types(h) for h in d["hits"]]
+        d["hits"] = [flat_types(h) for h in d["hits"]]
         return d
 
 
-def _flat_types(hit: dict[str, Any]) -> dict[str, Any]:
+def flat_types(hit: dict[str, Any]) -> dict[str, Any]:
+    """A problem as JSON: ``types`` as codes, ``type_labels`` beside them."""
     out: dict[str, Any] = {}
     for key, value in hit.items():
         if key == "types":
@@ -180,9 +188,7 @@ def _filter_queries(gen: Generation, filters: dict[str, str] | None, messages: l
     return out
 
 
-def _matches(
-    gen: Generation, query: str, kind: str, filters: dict[str, str] | None, t0: float
-) -> _Matches:
+def _matches(gen: Generation, query: str, kind: str, filters: dict[str, str] | None) -> _Matches:
     compiled = _compiled(query or "")
     messages = list(compiled.messages)
     if compiled.query is None and (query or "").strip() and not compiled.messages:
@@ -191,9 +197,12 @@ def _matches(
     restrict = _filter_queries(gen, filters, messages)
     q = compiled.query if compiled.query is not None else wq.Every()
     browse = isinstance(q, wq.Every)
-    wide = compiled.concept_query if compiled.concept_query is not None else q
-    check_budget(gen, wq.And([wide, *restrict]) if restrict else wide)
-    ev = Evaluator(gen, deadline=t0 + MAX_SECONDS)
+    check_budget(gen, wq.And([q, *restrict]) if restrict else q)
+    wide = compiled.concept_query
+    if wide is not None and not within_budget(gen, wq.And([wide, *restrict]) if restrict else wide):
+        compiled = replace(compiled, concept_query=None, concepts=[])  # literal matches only
+    # The time budget is for scoring: compiling may first load the dictionaries (seconds).
+    ev = Evaluator(gen, deadline=time.perf_counter() + MAX_SECONDS)
     allowed = gen.kind(kind)
     for fq in restrict:
         passing = np.zeros(gen.n, dtype=bool)
@@ -223,7 +232,7 @@ def run_search(
         raise ValueError(f"kind must be 'problem' or 'notice', not {kind!r}")
     page = min(max(int(page), 1), MAX_PAGE)
     per_page = min(max(int(per_page), 1), MAX_PER_PAGE)
-    m = _matches(gen, query, kind, filters, t0)
+    m = _matches(gen, query, kind, filters)
     lo = (page - 1) * per_page
     k = page * per_page
     if m.browse or sort in ("date", "date_asc"):
@@ -257,7 +266,7 @@ def run_export(
     gen: Generation, query: str = "", filters: dict[str, str] | None = None, limit: int = 10_000
 ) -> list[ProblemHit]:
     """Every matching problem (up to ``limit``), best first (newest first when browsing)."""
-    m = _matches(gen, query, "problem", filters, time.perf_counter())
+    m = _matches(gen, query, "problem", filters)
     if m.browse:
         pos = gen.top_by_date(m.ids, None, limit)
     else:

@@ -47,7 +47,7 @@ HIT_KEYS = {
     *("types", "n", "number", "province", "city", "district", "year", "inspector"),
     *("published_date", "status", "measures", "expansions", "excerpt", "highlights"),
     *("url", "notice_url"),  # links that carry the query into the problem and its notice
-    "concepts",  # the problem types a concept query matched here (indexer.concepts)
+    "concepts",  # the problem types a query word named, when found by type
 }
 
 # -- helpers (the fixtures web_data, app, client, truth and ids are in conftest.py) -----

@@ -1,5 +1,6 @@
 """The web app: search, side-by-side comparison, notices, statistics, and a JSON twin of
-every page. Read-only: it never writes the archive.
+every page. Anonymous readers only read; logged-in editors and admins upload, reparse and
+remove notices (``web.auth`` checks every write on the server).
 """
 
 from __future__ import annotations
@@ -30,13 +31,31 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
     app.jinja_env.globals["FILTERS"] = FILTERS  # the filter vocabulary, for syntax hints
 
-    from web import api, errors, limits, pages, resources, security, similar_text
+    from web import (
+        api,
+        audit,
+        auth,
+        errors,
+        limits,
+        manage,
+        pages,
+        resources,
+        review,
+        security,
+        similar_text,
+        upload,
+    )
 
     resources.init_app(app)
+    auth.init_app(app)
     limits.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(similar_text.bp)
+    app.register_blueprint(manage.bp)
+    app.register_blueprint(audit.bp)
+    app.register_blueprint(review.bp)
+    upload.init_app(app)
     return app

@@ -158,8 +158,25 @@ def _serve_gunicorn(app: Any, data: Path, host: str, port: int, workers: int, th
     metavar="SECONDS",
     help="启动时预热索引（解码常用词）最多用的秒数；0 只载入索引列。",
 )
+@click.option("--private", is_flag=True, help="关闭匿名阅读：只有登录的用户能访问。")
+@click.option(
+    "--review", is_flag=True, help="编辑上传的通报先成为草稿，经编辑或管理员审核发布后才入库。"
+)
+@click.option(
+    "--secure-cookies",
+    is_flag=True,
+    help="会话 Cookie 只经 HTTPS 发送（在 HTTPS 反向代理后面运行时打开）。",
+)
 def main(
-    host: str, port: int, data: str | None, threads: int, workers: int | None, warm: float
+    host: str,
+    port: int,
+    data: str | None,
+    threads: int,
+    workers: int | None,
+    warm: float,
+    private: bool,
+    review: bool,
+    secure_cookies: bool,
 ) -> None:
     """Serve search and side-by-side comparison: several worker processes (gunicorn), or one
     process (waitress) with --workers 1.
@@ -167,6 +184,7 @@ def main(
     \b
     示例: python -m web --host 127.0.0.1 --port 8000 --data data
           python -m web --data data --workers 2 --threads 8
+          python -m web users add 张三 --role editor --data data   （用户管理，见 users --help）
     """
     from archive.store import DB_NAME
     from web import create_app
@@ -177,7 +195,8 @@ def main(
             f"数据目录 {d} 中没有档案库：请先运行 python -m archive ingest --data {d} 文件或文件夹"
         )
     n = workers or default_workers()
-    app = create_app({"DATA_DIR": d})
+    settings = {"PRIVATE": private, "REVIEW": review, "SECURE_COOKIES": secure_cookies}
+    app = create_app({"DATA_DIR": d, **settings})
     click.echo(f"正在准备索引（{d}）…", err=True)
     _warm(d, warm)
     if n == 1:
@@ -187,5 +206,15 @@ def main(
         _serve_gunicorn(app, d, host, port, n, threads)
 
 
+def run() -> None:
+    """``python -m web users …`` manages accounts; anything else serves."""
+    if len(sys.argv) > 1 and sys.argv[1] == "users":
+        from web.users import users
+
+        users.main(args=sys.argv[2:], prog_name="python -m web users")
+    else:
+        main()
+
+
 if __name__ == "__main__":
-    main()
+    run()

@@ -142,18 +142,17 @@ def search(p: SearchParams) -> dict[str, Any]:
 def side_by_side(p: SearchParams, orgs: list[tuple[Any, int]]) -> list[dict[str, Any]]:
     """One column per organisation (most hits first) with its matching problems."""
     index = get_index()
+    by_org = FACET_FILTER["organisation"]  # the filter an organisation facet value sets
     columns = []
     for org, count in orgs[:SIDE_COLUMNS]:
-        filters = {**p.filters, "org": str(org)}
-        r = index.search(
-            p.q, kind="problem", filters=filters, sort=p.sort, per_page=SIDE_PER_COLUMN
-        )
+        chosen = {**p.filters, by_org: str(org)}
+        r = index.search(p.q, kind="problem", filters=chosen, sort=p.sort, per_page=SIDE_PER_COLUMN)
         hits = [_hit_dict(h) for h in r.hits]
         columns.append(
             {
                 "organisation": org,
                 "count": count,
-                "url": p.url(org=str(org), view="list", page=1),
+                "url": p.url(**{by_org: str(org), "view": "list", "page": 1}),
                 "hits": hits,
                 **sideview.column_head(p, hits),
             }

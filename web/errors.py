@@ -17,8 +17,12 @@ log = logging.getLogger(__name__)
 
 MESSAGES = {
     400: "请求参数有误",
+    401: "请先登录（或提供有效的 API 令牌）",
+    403: "没有权限进行这项操作",
     404: "没有找到这个页面",
     405: "不支持这种请求方式",
+    409: "这项内容已被他人处理，请刷新页面",
+    413: "上传的内容过大",
     500: "服务器内部错误",
     503: "档案库正忙，请稍后再试",
 }
@@ -44,6 +48,15 @@ class Busy(HTTPException):
         self.retry_after = retry_after
 
 
+class Denied(HTTPException):
+    """Refused for this user (403), with a Chinese explanation (role, CSRF, ownership)."""
+
+    code = 403
+
+    def __init__(self, message: str) -> None:
+        super().__init__(description=message)
+
+
 class Missing(HTTPException):
     code = 404
 
@@ -67,7 +80,7 @@ def _respond(status: int, message: str, retry_after: int = RETRY_AFTER) -> Respo
 def _http(exc: HTTPException):
     status = exc.code or 500
     message = MESSAGES.get(status, exc.name)
-    if isinstance(exc, BadParameter | Missing | Busy) and exc.description:
+    if isinstance(exc, BadParameter | Missing | Busy | Denied) and exc.description:
         message = exc.description
     if isinstance(exc, Busy):
         return _respond(status, message, exc.retry_after)

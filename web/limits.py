@@ -58,7 +58,9 @@ _LETTER = re.compile(r"[^\W_]")
 _OR = {"|", "OR", "或"}
 _NOT = {"NOT", "非"}
 _AND = {"AND", "&", "和"}
-_PROBLEM_PAGE = re.compile(r"^(/api)?/problems/[^/]+$")
+_PROBLEM_PAGE = re.compile(
+    r"^(/api)?/(problems/[^/]+|similar)$"
+)  # pages that rank similar problems
 _SEARCH_PATHS = {"/search", "/api/search", "/search.csv", "/search.xlsx"}
 # Downloads of every matching row: each is costly whatever the query.
 _EXPORT_PATH = re.compile(r"^(/search|/compare|/problems/[^/]+/compare)\.(csv|xlsx)$")

@@ -56,6 +56,19 @@ def test_a_long_search_is_handed_to_the_similar_search(viewport: str, open_page)
     w.assert_clean(allow=lambda e: "400" in e)
 
 
+def test_a_finding_pasted_into_the_search_box_is_offered_the_similar_search(open_page) -> None:
+    """The search boxes take up to 2,000 characters, so a pasted finding reaches the server
+    (which offers the similar search) instead of being cut at the query limit."""
+    w = open_page("laptop")
+    assert w.goto("/") == 200
+    text = DRAFT * 20
+    w.page.fill("[data-testid=q]", text)
+    w.page.press("[data-testid=q]", "Enter")
+    w.page.wait_for_selector("form[data-testid=similar-text-form]")
+    assert w.page.locator("textarea[name=text]").input_value() == text
+    w.assert_clean(allow=lambda e: "400" in e)
+
+
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_problem_page_similar_list(viewport: str, open_page, ids) -> None:
     w = open_page(viewport)
