@@ -192,7 +192,9 @@ def _spawn(data_dir: Path, *args: str) -> subprocess.Popen[bytes]:
         )
 
 
-def sync_in_batches(data_dir: Path, batch: int = BATCH, later: int | None = None) -> int:
+def sync_in_batches(
+    data_dir: Path, batch: int = BATCH, later: int | None = None, procs: int = 1
+) -> int:
     """Sync (repairing damage) one batch after another until the index is current: the
     first of ``batch`` notices (searchable soon), the next of ``later`` each (default
     ``batch``; the child uses ``LATER_BATCH``: each commit costs segment files and a new
@@ -209,12 +211,22 @@ def sync_in_batches(data_dir: Path, batch: int = BATCH, later: int | None = None
                 rebuild_damaged=True,
                 merge=False,
                 batch=batch if commits == 0 else later,
+                procs=procs,
             )
         except IndexBusy:
             return commits
         if report.mode == "none":
             return commits
         commits += 1
+
+
+def child_procs() -> int:
+    """Writer processes of a child sync: ``NOTICES_SYNC_PROCS``, else 2 when this process
+    may use two cores or more."""
+    env = os.environ.get("NOTICES_SYNC_PROCS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    return 2 if len(os.sched_getaffinity(0)) >= 2 else 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -233,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
             except IndexBusy:
                 pass
             return 0
-        sync_in_batches(args.data_dir, BATCH, LATER_BATCH)
+        sync_in_batches(args.data_dir, BATCH, LATER_BATCH, procs=child_procs())
     return 0
 
 
