@@ -178,16 +178,15 @@ def _build_lock(data_dir: Path, timeout: float) -> Iterator[None]:
 
 def _writer(ix, timeout: float, procs: int = 1):
     """A writer holding the index lock; ``procs`` > 1 analyses and writes new documents
-    in that many forked processes (see ``parallel``)."""
+    in that many forked processes (see ``parallel``, whose processes use ``fastwrite``)."""
     try:
         # Plain segment files: Whoosh reads a compound one through a file handle it never
         # closes once the index is not memory-mapped (see ``storage``).
         if procs > 1:
             from indexer.parallel import ParallelWriter
 
-            w = ParallelWriter(ix, procs, timeout=timeout, compound=False)
-        else:
-            w = ix.writer(timeout=timeout, compound=False)
+            return ParallelWriter(ix, procs, timeout=timeout, compound=False)
+        w = ix.writer(timeout=timeout, compound=False)
     except LockError as exc:
         raise IndexBusy(f"索引正被另一个进程写入，等待 {timeout:g} 秒后仍未释放") from exc
     _read_lengths_once(w)

@@ -108,7 +108,10 @@ def test_a_parallel_sync_in_batches_holds_what_plain_whoosh_holds(archived, plai
     while sync(d, merge=False, batch=7, procs=2).mode == "sync":
         commits += 1
     assert commits == 2  # 14 notices in batches of 7 (some 100 documents each)
-    assert content(open_or_create(d)) == content(plain)
+    ix = open_or_create(d)
+    with ix.searcher() as s:
+        assert len(s.leaf_searchers()) > commits, "no commit was written by two processes"
+    assert content(ix) == content(plain)
     assert check(d).ok
 
 
