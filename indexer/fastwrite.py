@@ -69,13 +69,31 @@ def _positions_index(field: Any, value: Any, **kwargs: Any) -> Any:
             poses[text] = [i]
         else:
             found.append(i)
-    fb = field.format.field_boost
+    weight = field.format.field_boost  # per occurrence (every token's boost is 1)
+    once = _ONCE
     out = []
     for text, pl in poses.items():
         n = len(pl)
-        deltas = [b - a for a, b in pairwise([0, *pl])] if n > 1 else pl
-        out.append((text.encode("utf-8"), n, float(n) * fb, pack_uint(n) + dumps(deltas, 2)))
+        if n == 1:  # most terms occur once in a document: pickled once per position
+            pickled = once.get(pl[0])
+            if pickled is None:
+                pickled = once[pl[0]] = dumps(pl, 2)
+            # A new bytes object each time: Whoosh pickles a block's values together, and
+            # pickle would write a shared object once (same postings, other bytes).
+            out.append((text.encode("utf-8"), 1, 1.0 * weight, _COUNT_ONE + pickled))
+        else:
+            out.append((text.encode("utf-8"), n, float(n) * weight, _encode(pl)))
     return out
+
+
+_ONCE: dict[int, bytes] = {}  # position -> the pickled list of that one position
+_COUNT_ONE = pack_uint(1)
+
+
+def _encode(positions: list[int]) -> bytes:
+    """``formats.Positions.encode``: the count, then the pickled position deltas."""
+    deltas = [b - a for a, b in pairwise([0, *positions])]
+    return pack_uint(len(deltas)) + dumps(deltas, 2)
 
 
 def _add_document(self: Any, **fields: Any) -> None:
