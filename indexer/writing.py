@@ -266,7 +266,9 @@ def _build(
         tmp.mkdir(parents=True)
         ix = storage(tmp).create_index(make_schema())
         if procs > 1:
-            w = ix.writer(procs=procs, multisegment=True, limitmb=256, compound=False)
+            from indexer.parallel import ParallelWriter
+
+            w = ParallelWriter(ix, procs, limitmb=256, compound=False)
         else:
             w = _writer(ix, timeout)
         try:

@@ -18,7 +18,16 @@ from indexer.documents import documents
 from indexer.errors import IndexBusy
 from indexer.parallel import ParallelWriter
 from indexer.schema import make_schema
-from indexer.writing import State, check, fingerprint, index_dir, open_or_create, storage, sync
+from indexer.writing import (
+    State,
+    build,
+    check,
+    fingerprint,
+    index_dir,
+    open_or_create,
+    storage,
+    sync,
+)
 
 N = 14  # notices: some 200 documents, so common bigrams span several posting blocks
 
@@ -159,3 +168,11 @@ def test_the_parallel_writer_takes_the_index_lock(archived, tmp_path):
             sync(d, timeout=0.2, procs=2)
     finally:
         held.cancel()
+
+
+def test_a_parallel_build_holds_what_plain_whoosh_holds(archived, plain, tmp_path):
+    d = tmp_path / "data"
+    shutil.copytree(archived, d)
+    assert build(d, procs=2).mode == "build"
+    assert content(open_or_create(d)) == content(plain)
+    assert check(d).ok
