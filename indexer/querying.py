@@ -125,7 +125,11 @@ class _Parser:
         if kind == "word" and value.startswith("-") and len(value) > 1:
             negate, value = True, value[1:]
         elif kind == "word" and value == "-":
-            return None
+            nxt = self.peek()
+            if nxt is None or nxt[0] not in ("phrase", "lpar"):
+                return None  # a lone minus means nothing
+            node = self.atom(*self.take(), depth)  # -"a phrase" and -(a group) exclude
+            return Not(node) if node is not None else None
         node = self.atom(kind, value, depth)
         if node is None:
             return None

@@ -61,6 +61,15 @@ class Cost:
 _EMPTY = Scored(np.zeros(0, np.int32), np.zeros(0, np.float64))
 
 
+def _leaves(node: Any) -> int:
+    """How many leaf conditions (words, phrases, literal matches, types) ``node`` holds."""
+    if isinstance(node, wq.CompoundQuery | wq.BinaryQuery):
+        return sum(_leaves(c) for c in node.children())
+    if isinstance(node, wq.Not):
+        return _leaves(node.query)
+    return 0 if node is wq.NullQuery else 1
+
+
 def estimate(gen: Generation, q: Any) -> Cost:
     """What scoring ``q`` reads: distinct terms and the sum of their document frequencies."""
     seen: set[tuple[str, str]] = set()
@@ -74,9 +83,10 @@ def estimate(gen: Generation, q: Any) -> Cost:
 
     def walk(node: Any, negated: bool = False) -> None:
         if negated:
-            before = cost.terms
+            # Each excluded condition counts once, however many terms it reads (a long
+            # excluded phrase is one condition; what it reads is in the postings budget).
+            cost.negated += _leaves(node)
             walk(node)
-            cost.negated += cost.terms - before
             return
         if isinstance(node, wq.AndNot):
             walk(node.a)

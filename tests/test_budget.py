@@ -114,3 +114,15 @@ def test_the_web_answers_a_costly_query_with_400_and_the_reason(data):
     page = client.get("/search", query_string={"q": BROAD_CHARS})
     assert page.status_code == 400 and "计算量超出限制" in page.get_data(as_text=True)
     assert client.get("/api/search", query_string={"q": "公务接待"}).status_code == 200
+
+
+def test_a_long_excluded_phrase_is_one_condition_not_refused(index):
+    """An excluded phrase counts once toward the limit on exclusions, however long it is,
+    and it removes exactly the problems containing it."""
+    phrase = "淮北市党政机关公务接待管理规定"
+    base = {h.id for h in index.export("接待")}
+    with_phrase = {h.id for h in index.export(f'接待 "{phrase}"')}
+    without = {h.id for h in index.export(f'接待 -"{phrase}"')}
+    assert with_phrase and with_phrase < base
+    assert without == base - with_phrase
+    assert index.search(f"接待 -“{phrase}” -(公车 OR 会议)").total <= len(without)
