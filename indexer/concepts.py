@@ -36,8 +36,8 @@ EXACT = 1.0  # the word is a part of the type's label
 TRIGGER_WEIGHT = 0.9  # the word is one of the type's trigger terms
 SYNONYM_WEIGHT = 0.8  # a synonym of the word is
 NARROWER_WEIGHT = 0.6  # a narrower term of the word is
-AREA_WEIGHT = 0.5  # the word is part of the label of the type's area
-PARTIAL_WEIGHT = 0.5  # the word is at least half of a label part or trigger
+AREA_WEIGHT = 0.5  # the word heads the label of the type's area (at most 6 types)
+PARTIAL_WEIGHT = 0.5  # the word is at least half of a part of the type's label
 
 _QUOTES = re.compile(r"[“”\"‘’'「」]")
 _PAREN = re.compile(r"[(（][^)）]*[)）]")

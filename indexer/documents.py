@@ -81,6 +81,8 @@ def _common(stored: StoredNotice) -> dict[str, Any]:
     year = notice_year(n)
     if year is not None:
         doc["year"] = year
+    if n.published_date:
+        doc["pubyear"] = int(n.published_date[:4])
     return doc
 
 

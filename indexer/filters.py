@@ -20,7 +20,8 @@ from dataclasses import dataclass
 #   place     - a province, city or district exactly, or the region containing the value
 #   year      - a year or a range of years (2021, 2020-2022, 2020至2022年)
 #   type      - a problem type by code or label; an area (by code or label) selects every
-#               type in it
+#               type in it; else every type a part of whose label or trigger terms it is
+#               (``taxonomy.find_types``)
 #   inspector - an inspecting level (中央/省委/市委/区委/县委/其他) exactly, else the
 #               inspecting group's name containing the value literally
 #   exact     - the stored value exactly
@@ -89,7 +90,7 @@ FILTERS: tuple[Filter, ...] = (
         aliases=("类型",),
         match="type",
         fields=("types",),
-        facets=(Facet("types", "问题类型", 7),),
+        facets=(Facet("types", "问题类型", 8),),
         examples=("公务用车",),
     ),
     Filter(
@@ -98,7 +99,7 @@ FILTERS: tuple[Filter, ...] = (
         aliases=("巡察组",),
         match="inspector",
         fields=("inspector_level", "inspector_lit"),
-        facets=(Facet("inspector_level", "巡察层级", 5),),
+        facets=(Facet("inspector_level", "巡察层级", 6),),
         examples=("市委",),
     ),
     Filter(
@@ -107,7 +108,17 @@ FILTERS: tuple[Filter, ...] = (
         aliases=("巡察类型",),
         match="exact",
         fields=("inspection_kind",),
-        facets=(Facet("inspection_kind", "巡察类型", 6),),
+        facets=(Facet("inspection_kind", "巡察类型", 7),),
+    ),
+    Filter(
+        # The year the notice was published; ``year`` is the feedback year (see
+        # ``indexer.documents.notice_year``), which often differs by one.
+        name="pubyear",
+        label="发布年份",
+        aliases=("发布年份", "发布年"),
+        match="year",
+        fields=("pubyear",),
+        facets=(Facet("pubyear", "发布年份", 5),),
     ),
 )
 

@@ -17,6 +17,7 @@ from collections.abc import Hashable
 from typing import Any
 
 import numpy as np
+from whoosh.fields import NUMERIC
 
 from indexer import postings
 from indexer.highlight import LiteralText
@@ -345,7 +346,15 @@ class Generation:
                 keys = [str(v) for v in values]
                 rank = np.empty(len(values), dtype=np.int64)
                 rank[sorted(range(len(values)), key=keys.__getitem__)] = np.arange(len(values))
-                shown = np.array([v not in (None, "", 0) for v in values], dtype=bool)
+                # A numeric column holds its field's default (the type's largest value)
+                # for a document without a value: an undated notice has no year.
+                field = self.searcher.schema[name]
+                missing = None
+                if isinstance(field, NUMERIC):
+                    missing = field.from_column_value(field.default)
+                shown = np.array(
+                    [v not in (None, "", 0) and v != missing for v in values], dtype=bool
+                )
                 cached = self._facet_orders[name] = (rank, shown)
             return cached
 

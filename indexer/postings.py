@@ -44,6 +44,18 @@ def _raw(m: Any) -> Any:
     return m.child if isinstance(m, FilterMatcher) else m
 
 
+def _all_postings(reader: Any, fieldname: str, btext: bytes) -> Any:
+    """A term's matcher over every document of the segment, deleted ones included.
+
+    Not ``_raw(reader.postings(...))``: Whoosh's deletion filter has already moved its
+    matcher past the deleted documents at the start, so what a segment's arrays held
+    would depend on when they were decoded (they are shared between generations)."""
+    terms = getattr(reader, "_terms", None)
+    if terms is None or not hasattr(terms, "matcher"):
+        return reader.postings(fieldname, btext)
+    return terms.matcher(fieldname, btext, reader.schema[fieldname].format)
+
+
 def _blocks(m: Any, values: bool) -> Iterator[tuple[Sequence[int], Sequence[Any]]]:
     """A posting list block by block: (ids, weights) or (ids, encoded values)."""
     m = _raw(m)
@@ -81,7 +93,7 @@ def term_postings(reader: Any, fieldname: str, text: str) -> tuple[np.ndarray, n
         return _EMPTY_IDS, _EMPTY_WEIGHTS
     ids: list[np.ndarray] = []
     weights: list[np.ndarray] = []
-    for i, w in _blocks(reader.postings(fieldname, btext), values=False):
+    for i, w in _blocks(_all_postings(reader, fieldname, btext), values=False):
         ids.append(np.asarray(i, dtype=np.int32))
         weights.append(np.asarray(w, dtype=np.float32))
     if not ids:
@@ -138,14 +150,16 @@ def column(reader: Any, fieldname: str, default: Any = None) -> list[Any]:
 
 
 def keyword_pairs(reader: Any, fieldname: str) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """A multi-valued keyword field as (values, docs, value codes): one pair per posting."""
+    """A multi-valued keyword field as (values, docs, value codes): one pair per posting,
+    deleted documents included like every per-segment array (the caller's live mask
+    applies deletions), so arrays decoded before a deletion stay right after it."""
     values: list[str] = []
     docs: list[np.ndarray] = []
     codes: list[np.ndarray] = []
     if fieldname in reader.indexed_field_names():
         field = reader.schema[fieldname]
         for btext in reader.lexicon(fieldname):
-            ids = np.fromiter(reader.postings(fieldname, btext).all_ids(), dtype=np.int32)
+            ids = np.fromiter(_all_postings(reader, fieldname, btext).all_ids(), np.int32)
             docs.append(ids)
             codes.append(np.full(len(ids), len(values), dtype=np.int32))
             values.append(field.from_bytes(btext))
@@ -188,7 +202,7 @@ def _position_decoder(field: Any) -> Callable[[bytes], Iterable[int]]:
 def _values(reader: Any, fieldname: str, btext: bytes) -> dict[int, Any]:
     """One term's postings in a segment: local document number -> encoded positions."""
     out: dict[int, Any] = {}
-    for ids, values in _blocks(reader.postings(fieldname, btext), values=True):
+    for ids, values in _blocks(_all_postings(reader, fieldname, btext), values=True):
         out.update(zip(ids, values, strict=True))
     if reader.has_deletions():
         for d in reader.deleted_docs_set:

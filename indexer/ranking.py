@@ -116,10 +116,26 @@ def estimate(gen: Generation, q: Any) -> Cost:
     return cost
 
 
+def postings_limit(gen: Generation) -> int:
+    """The most postings one query may read on this generation."""
+    return max(MIN_POSTINGS, MAX_POSTINGS_PER_DOC * gen.n)
+
+
+def within_budget(gen: Generation, q: Any) -> bool:
+    """Whether ``q`` stays within every budget: a query's concept expansion is dropped,
+    not refused, when it would not (the literal query was checked on its own)."""
+    cost = estimate(gen, q)
+    return (
+        cost.terms <= MAX_TERMS
+        and cost.negated <= MAX_NEGATED
+        and cost.postings <= postings_limit(gen)
+    )
+
+
 def check_budget(gen: Generation, q: Any) -> Cost:
     """Refuse (400) a query that would read more than the budget allows."""
     cost = estimate(gen, q)
-    limit = max(MIN_POSTINGS, MAX_POSTINGS_PER_DOC * gen.n)
+    limit = postings_limit(gen)
     if cost.terms > MAX_TERMS:
         raise QueryTooCostly(
             f"查询过于复杂：含 {cost.terms} 个检索词（含同义扩展），上限为 {MAX_TERMS}。"
@@ -138,12 +154,18 @@ def check_budget(gen: Generation, q: Any) -> Cost:
     return cost
 
 
+_MEMO_TYPES = (wq.Or, wq.And, wq.AndMaybe, wq.AndNot, Literal)
+
+
 class Evaluator:
     """Scores one query on one generation; ``deadline`` is a ``time.perf_counter`` value."""
 
     def __init__(self, gen: Generation, deadline: float | None = None) -> None:
         self.gen = gen
         self.deadline = deadline
+        # Parts already scored in this search, by value: the concept query repeats the
+        # literal query's parts, which are then not scored twice.
+        self._memo: dict[tuple[Any, float], Scored] = {}
 
     def run(self, q: Any) -> Scored:
         return self.eval(q)
@@ -156,6 +178,15 @@ class Evaluator:
         self._tick()
         if isinstance(q, wq.NullQuery.__class__):
             return _EMPTY
+        if type(q) not in _MEMO_TYPES:
+            return self._eval(q)
+        key = (q, q.boost)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._eval(q)
+        return found
+
+    def _eval(self, q: Any) -> Scored:
         if isinstance(q, Literal):
             return self.literal(q)
         if isinstance(q, Concept):

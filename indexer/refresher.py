@@ -6,7 +6,9 @@ seconds). The refresher thread polls the archive revision; when it moved by a fe
 (a notice ingested) it syncs them itself, without merging segments; when it moved more, or
 index files are damaged, it starts a sync in a child process (``python -m indexer.refresher
 DATA_DIR``: its own interpreter, so analysing notices takes no time from searches), which
-commits ``BATCH`` notices at a time without merging segments. Meanwhile the thread opens each
+commits ``BATCH`` notices first, then ``LATER_BATCH`` per writer process at a time, without
+merging segments; its writer processes (``child_procs``: two on two cores or more) each
+write a segment of every commit (``indexer.parallel``). Meanwhile the thread opens each
 committed generation beside the current one (decoding its columns and the current
 generation's hot terms) and switches to it in one step. Small segments are merged, also in
 a child, only when the archive has been quiet for ``IDLE_MERGE_SECONDS``.
@@ -37,7 +39,7 @@ IDLE_MERGE_SECONDS = 30.0  # quiet time before small segments are merged
 MERGE_SEGMENTS = 4  # … and only when there are more segments than this
 HOT_KEYS = 50  # cached postings carried over to the next generation (none mid-bulk)
 BATCH = 25  # notices in the first commit of a background sync
-LATER_BATCH = 100  # … and in each commit after it
+LATER_BATCH = 100  # … and per writer process in each commit after it
 INLINE_CHANGES = 3  # archive revisions synced in the refresher thread (more: a child)
 REPO = Path(__file__).resolve().parents[1]
 LOCK_FILE = "index.refresher.lock"  # held by the one child syncing a data directory
@@ -192,13 +194,17 @@ def _spawn(data_dir: Path, *args: str) -> subprocess.Popen[bytes]:
         )
 
 
-def sync_in_batches(data_dir: Path, batch: int = BATCH, later: int | None = None) -> int:
+def sync_in_batches(
+    data_dir: Path, batch: int = BATCH, later: int | None = None, procs: int = 1
+) -> int:
     """Sync (repairing damage) one batch after another until the index is current: the
     first of ``batch`` notices (searchable soon), the next of ``later`` each (default
-    ``batch``; the child uses ``LATER_BATCH``: each commit costs segment files and a new
-    generation in every server worker, and 300 notices took about a quarter less CPU in
-    batches of 100 than of 25). Returns the number of commits; another process writing
-    makes it stop quietly."""
+    ``batch``; the child uses ``LATER_BATCH`` per writer process: each commit costs segment
+    files and a new generation in every server worker, and 300 notices took about a
+    quarter less CPU in batches of 100 than of 25, while a writer's postings beyond some
+    100 notices spill to sorted runs on disk, which cost more than they save). ``procs``
+    writer processes (see ``indexer.parallel``). Returns the number of commits; another
+    process writing makes it stop quietly."""
     later = batch if later is None else later
     commits = 0
     while True:
@@ -209,12 +215,22 @@ def sync_in_batches(data_dir: Path, batch: int = BATCH, later: int | None = None
                 rebuild_damaged=True,
                 merge=False,
                 batch=batch if commits == 0 else later,
+                procs=procs,
             )
         except IndexBusy:
             return commits
         if report.mode == "none":
             return commits
         commits += 1
+
+
+def child_procs() -> int:
+    """Writer processes of a child sync: ``NOTICES_SYNC_PROCS``, else 2 when this process
+    may use two cores or more."""
+    env = os.environ.get("NOTICES_SYNC_PROCS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    return 2 if len(os.sched_getaffinity(0)) >= 2 else 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -233,7 +249,8 @@ def main(argv: list[str] | None = None) -> int:
             except IndexBusy:
                 pass
             return 0
-        sync_in_batches(args.data_dir, BATCH, LATER_BATCH)
+        procs = child_procs()
+        sync_in_batches(args.data_dir, BATCH, LATER_BATCH * procs, procs=procs)
     return 0
 
 

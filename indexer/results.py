@@ -12,7 +12,7 @@ problems, the problem page); ``ProblemHit`` extends it with what a search adds.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -26,7 +26,14 @@ from indexer.filters import NAMES, by_name
 from indexer.generation import Generation
 from indexer.highlight import LiteralText, excerpt, mark
 from indexer.querying import parse
-from indexer.ranking import MAX_SECONDS, Evaluator, Scored, below_literal, check_budget
+from indexer.ranking import (
+    MAX_SECONDS,
+    Evaluator,
+    Scored,
+    below_literal,
+    check_budget,
+    within_budget,
+)
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
@@ -190,10 +197,11 @@ def _matches(gen: Generation, query: str, kind: str, filters: dict[str, str] | N
     restrict = _filter_queries(gen, filters, messages)
     q = compiled.query if compiled.query is not None else wq.Every()
     browse = isinstance(q, wq.Every)
-    wide = compiled.concept_query if compiled.concept_query is not None else q
-    check_budget(gen, wq.And([wide, *restrict]) if restrict else wide)
-    # The time budget is for scoring: compiling (the first query loads the word lists) and
-    # the cost estimate above are not what a costly query spends its time on.
+    check_budget(gen, wq.And([q, *restrict]) if restrict else q)
+    wide = compiled.concept_query
+    if wide is not None and not within_budget(gen, wq.And([wide, *restrict]) if restrict else wide):
+        compiled = replace(compiled, concept_query=None, concepts=[])  # literal matches only
+    # The time budget is for scoring: compiling may first load the dictionaries (seconds).
     ev = Evaluator(gen, deadline=time.perf_counter() + MAX_SECONDS)
     allowed = gen.kind(kind)
     for fq in restrict:

@@ -11,7 +11,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from indexer import filters
 from indexer.analysis import ANALYSIS_VERSION, literal_analyzer, word_analyzer
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 # Facets shown to users, in display order: (field, Chinese label); declared with their
 # filters in ``indexer.filters``.
@@ -54,6 +54,7 @@ def make_schema() -> Schema:
         city=ID(stored=True, sortable=True),
         district=ID(stored=True, sortable=True),
         year=NUMERIC(stored=True, sortable=True),
+        pubyear=NUMERIC(stored=True, sortable=True),  # the published date's year
         inspector_level=ID(stored=True, sortable=True),
         inspection_kind=KEYWORD(stored=True, commas=True),
         types=KEYWORD(stored=True, commas=True),

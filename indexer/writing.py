@@ -28,7 +28,7 @@ from whoosh.searching import Searcher
 
 from archive.errors import NotFound
 from archive.store import Archive
-from indexer import analysis, features, taxonomy, thesaurus
+from indexer import analysis, fastwrite, features, taxonomy, thesaurus
 from indexer.documents import documents
 from indexer.errors import IndexBusy, IndexDamaged
 from indexer.schema import make_schema, schema_fingerprint
@@ -177,15 +177,21 @@ def _build_lock(data_dir: Path, timeout: float) -> Iterator[None]:
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def _writer(ix, timeout: float):
+def _writer(ix, timeout: float, procs: int = 1):
+    """A writer holding the index lock; ``procs`` > 1 analyses and writes new documents
+    in that many forked processes (see ``parallel``, whose processes use ``fastwrite``)."""
     try:
         # Plain segment files: Whoosh reads a compound one through a file handle it never
         # closes once the index is not memory-mapped (see ``storage``).
+        if procs > 1:
+            from indexer.parallel import ParallelWriter
+
+            return ParallelWriter(ix, procs, timeout=timeout, compound=False)
         w = ix.writer(timeout=timeout, compound=False)
     except LockError as exc:
         raise IndexBusy(f"索引正被另一个进程写入，等待 {timeout:g} 秒后仍未释放") from exc
     _read_lengths_once(w)
-    return w
+    return fastwrite.install(w)
 
 
 class _Lengths:
@@ -199,14 +205,19 @@ class _Lengths:
         self._reader = reader
         self._by_field: dict[tuple[str, int], list[int | None]] = {}
 
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
+    def column(self, fieldname: str, default: int = 0) -> list[int | None]:
+        """Every document's length of ``fieldname``: exactly what Whoosh's reader answers
+        (None for 0)."""
         column = self._by_field.get((fieldname, default))
         if column is None:
             read = self._reader.doc_field_length
             n = self._reader.doc_count_all()
             column = [read(i, fieldname, default) for i in range(n)]
             self._by_field[(fieldname, default)] = column
-        return column[docnum]  # exactly what Whoosh's reader answers (None for 0)
+        return column
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
+        return self.column(fieldname, default)[docnum]
 
     def close(self) -> None:
         self._reader.close()
@@ -256,7 +267,9 @@ def _build(
         tmp.mkdir(parents=True)
         ix = storage(tmp).create_index(make_schema())
         if procs > 1:
-            w = ix.writer(procs=procs, multisegment=True, limitmb=256, compound=False)
+            from indexer.parallel import ParallelWriter
+
+            w = ParallelWriter(ix, procs, limitmb=256, compound=False)
         else:
             w = _writer(ix, timeout)
         try:
@@ -306,6 +319,7 @@ def sync(
     merge: bool = True,
     verify: bool = False,
     batch: int | None = None,
+    procs: int = 1,
 ) -> SyncReport:
     """Bring the index up to the archive's revision (or rebuild when its shape changed).
 
@@ -315,7 +329,8 @@ def sync(
     the command. ``merge=False`` leaves small segments for a later ``merge`` (the
     background refresher merges only when the archive is quiet). ``batch`` applies the
     changes of at most that many notices (the oldest) and records the revision reached,
-    so a long ingest becomes searchable step by step."""
+    so a long ingest becomes searchable step by step. ``procs`` > 1 writes new documents
+    in that many forked processes: only from a single-threaded process."""
     t0 = time.perf_counter()
     data_dir = Path(data_dir)
     d = index_dir(data_dir)
@@ -342,7 +357,7 @@ def sync(
             raise damaged(data_dir, exc) from exc
         return build(data_dir, timeout=timeout)  # damaged files: rebuild from the archive
     try:
-        return _apply_changes(data_dir, ix, timeout, t0, merge, batch)
+        return _apply_changes(data_dir, ix, timeout, t0, merge, batch, procs)
     except Exception as exc:
         if not is_damage(exc):
             raise
@@ -352,7 +367,13 @@ def sync(
 
 
 def _apply_changes(
-    data_dir: Path, ix: Any, timeout: float, t0: float, merge: bool, batch: int | None = None
+    data_dir: Path,
+    ix: Any,
+    timeout: float,
+    t0: float,
+    merge: bool,
+    batch: int | None = None,
+    procs: int = 1,
 ) -> SyncReport:
     d = index_dir(data_dir)
     state = State.read(d)
@@ -360,7 +381,7 @@ def _apply_changes(
         revision = archive.revision()
         if revision == state.revision:
             return SyncReport("none", revision)
-        w = _writer(ix, timeout)
+        w = _writer(ix, timeout, procs)
         try:
             # Re-read the state under the lock: another process may have synced meanwhile.
             state = State.read(d)

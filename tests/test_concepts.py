@@ -29,7 +29,7 @@ from indexer.concepts import (
 )
 from indexer.generation import Generation, SegmentArrays
 from indexer.querying import parse
-from indexer.ranking import CONCEPT_BAND, Ranker, check_budget, estimate
+from indexer.ranking import CONCEPT_BAND, Ranker, check_budget, estimate, within_budget
 from indexer.schema import weighting
 from indexer.searching import NoticeIndex
 from indexer.thesaurus import load_thesaurus
@@ -371,3 +371,27 @@ def test_new_types_are_reachable_by_their_colloquial_names():
     assert concept_types("违建") == (("illegal_construction", EXACT),)
     assert concept_types("欠薪") == (("wage_arrears", TRIGGER_WEIGHT),)
     assert taxonomy.find_types("违建") == ["illegal_construction"]
+
+
+def test_an_expansion_over_the_budget_is_dropped_not_refused(index, corpus_dir):
+    """A query the budget allows stays allowed: when its concept types would take it over
+    the budget, it is answered with its literal matches alone."""
+    base = ["八项规定", "招标", "采购"]
+    pool = ["资产", "理论学习", "三重一大", "意识形态", "捐赠", "报销", "公车", "组织生活"]
+    ix = open_or_create(corpus_dir)
+    found = None
+    with ix.searcher(weighting=weighting()) as s:
+        gen = Generation(s, SegmentArrays())
+        for word in pool:
+            c = compile_query(parse(" OR ".join([*base, word])))
+            if c.concept_query is None or not within_budget(gen, c.query):
+                continue
+            if not within_budget(gen, c.concept_query):
+                found = " OR ".join([*base, word])
+                break
+    assert found, "the pool should hold a query whose types take it over the budget"
+    r = index.search(found, per_page=100)
+    assert r.total > 0
+    assert all(h.concepts == [] for h in r.hits)
+    quoted = " OR ".join(f'"{w}"' for w in found.split(" OR "))
+    assert r.total >= index.search(quoted).total

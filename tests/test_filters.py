@@ -57,7 +57,7 @@ def test_the_table_names_real_index_fields_and_unique_spellings() -> None:
     lowered = [s.lower() for s in spellings]
     assert len(set(lowered)) == len(lowered)
     assert [x.position for x in FACETS] == sorted({x.position for x in FACETS})
-    assert NAMES == ("org", "region", "year", "type", "inspector", "inspection")
+    assert NAMES == ("org", "region", "year", "type", "inspector", "inspection", "pubyear")
 
 
 def test_a_filter_with_an_unknown_match_is_refused() -> None:
@@ -107,6 +107,7 @@ def _inspection_kinds(kind: str | None) -> list[str]:
 SELECTIONS = [
     ("year", "2022", lambda n: notice_year(n) == 2022),
     ("year", "2020-2022", lambda n: 2020 <= (notice_year(n) or 0) <= 2022),
+    ("pubyear", "2021", lambda n: (n.published_date or "")[:4] == "2021"),
     (
         "region",
         "淮北",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import random
-import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -519,20 +518,20 @@ def test_plausible_headers_never_escape(prefix: bytes, tail: bytes) -> None:
             assert loaded.format == {".htm": "html"}.get(suffix, suffix.lstrip("."))
 
 
-# --------------------------------------------------------------------------- speed
+# ------------------------------------------------------------- long and nested input
 
 
-def test_ten_thousand_characters_load_fast(tmp_path: Path) -> None:
+def test_ten_thousand_characters_load_whole(tmp_path: Path) -> None:
+    """A long notice (280 paragraphs, 13 000 characters) loads paragraph for paragraph in
+    every format, PDF line joining included. How fast is the bench's business
+    (``bench/``), not a unit test's: a wall-clock bound here only measured the machine."""
     paras = [p for _ in range(40) for p in PDF_PARAS[:7]]
     assert sum(map(len, paras)) >= 10_000
 
     for kind in VARIANT_KINDS:
         path = write_variant(kind, paras, tmp_path / kind)
-        start = time.perf_counter()
         loaded = load_path(path)
-        elapsed = time.perf_counter() - start
-        assert elapsed < 1.0, (kind, elapsed)
-        assert len(loaded.text) >= 10_000
+        assert loaded.text.split("\n") == paras, kind
 
 
 def test_a_tag_stuffed_page_is_refused_before_parsing() -> None:

@@ -631,6 +631,9 @@ GENRE_TITLES = [
     ("乡镇站所乱罚款、乱摊派", ["sector_conduct"]),
     ("突击提拔干部", ["cadre_selection"]),
     ("三边工程问题突出", ["engineering_projects"]),
+    ("惠民资金雁过拔毛", ["abuse_of_power"]),
+    ("工程偷工减料", ["engineering_projects"]),
+    ("低保评审存在人情保", ["sector_conduct", "social_assistance"]),
 ]
 
 

@@ -117,6 +117,10 @@ def test_three_files_one_rejected_give_per_file_results_and_audit(data: Path) ->
     assert sorted(e.notice_id for e in logged) == sorted(f["notice_id"] for f in added)
     assert {e.user for e in logged} == {"alice"}
 
+    form = client.get("/upload").get_data(as_text=True)
+    assert f'href="/upload/jobs/{job_id}"' in form and "3 个文件，已完成" in form
+    bob, _ = editor(data, "bob")
+    assert job_id not in bob.get("/upload").get_data(as_text=True)
     again = wait_job(client, job_of(upload(client, csrf, files[:1])))
     assert again["files"][0]["status"] == "unchanged"
     assert again["files"][0]["notice_id"] == added[0]["notice_id"]
@@ -263,3 +267,13 @@ def test_hostile_file_names_are_shown_escaped_and_never_used_as_paths(data: Path
     assert not Path("/tmp/evil-upload.txt").exists()
     page = client.get(f"/upload/jobs/{body['id']}").get_data(as_text=True)
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_two_uploads_at_once_are_archived_one_after_the_other(data: Path) -> None:
+    alice, csrf_a = editor(data, "alice")
+    bob, csrf_b = editor(data, "bob")
+    first = job_of(upload(alice, csrf_a, [(GOOD[0], (NOTICES / GOOD[0]).read_bytes())]))
+    second = job_of(upload(bob, csrf_b, [(GOOD[1], (NOTICES / GOOD[1]).read_bytes())]))
+    a, b = wait_job(alice, first), wait_job(bob, second)
+    assert a["files"][0]["status"] == b["files"][0]["status"] == "added"
+    assert (data / "upload.lock").exists()

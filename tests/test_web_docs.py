@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+import opencc
 import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
@@ -178,7 +179,7 @@ def test_notice_search_box_keeps_its_query_and_says_when_nothing_is_found(
     nid = notice_with(store, "整改")
     doc = get(client, f"/notices/{nid}", q="量子纠缠")
     assert doc.select_one("form[data-testid=doc-search] input[name=q]")["value"] == "量子纠缠"
-    assert "本页没有找到" in doc.select_one("[data-testid=hit-none]").get_text()
+    assert "通报全文中没有找到" in doc.select_one("[data-testid=hit-none]").get_text()
     assert get(client, f"/api/notices/{nid}", q="量子纠缠")["matches"]["total"] == 0
     # The page's JSON link is the twin with the same query.
     assert params_of(doc.select_one("footer a")["href"]) == {"q": ["量子纠缠"]}
@@ -248,8 +249,10 @@ def test_hit_links_carry_the_query(client: FlaskClient) -> None:
     assert notices and all(
         h["url"] == f"/notices/{h['id']}?q={urlencode({'': q})[1:]}" for h in notices
     )
-    # Browsing (no query) links plainly.
-    assert all("?" not in h["url"] for h in get(client, "/api/search")["hits"])
+    # Browsing (no query), or a query of filters alone, links plainly: nothing to mark.
+    for params in ({}, {"q": "org:淮北"}, {"q": "year:2023 -公车"}):
+        hits = get(client, "/api/search", **params)["hits"]
+        assert hits and all("?" not in h["url"] + h["notice_url"] for h in hits), params
 
 
 # -- metadata as links -------------------------------------------------------------------
@@ -541,3 +544,23 @@ def test_side_view_with_hostile_parameters(client: FlaskClient) -> None:
         body = resp.get_data(as_text=True)
         assert "<script>" not in body and "<img" not in body
     assert re.search(r"共 \d+ 个单位", get(client, "/search", q=HOSTILE_WORD, view="side").text)
+
+
+# -- a traditional-character copy ---------------------------------------------------------
+
+
+def test_traditional_copy_marks_the_simplified_query(tmp_path: Path) -> None:
+    seed = REPO / "seeds" / "000_15f829d25a69815d.txt"
+    traditional = opencc.OpenCC("s2t").convert(seed.read_text(encoding="utf-8"))
+    assert "領導小組" in traditional and "领导小组" not in traditional
+    src = tmp_path / "traditional.txt"
+    src.write_text(traditional, encoding="utf-8")
+    with Archive(tmp_path / "data") as a:
+        nid = a.ingest_path(src).notice_id
+    client = create_app({"TESTING": True, "DATA_DIR": tmp_path / "data"}).test_client()
+    lines = [line for line in traditional.split("\n") if line.strip()]
+    expected = sum(line.count("領導小組") for line in lines)
+    doc = get(client, f"/notices/{nid}", q='"领导小组"')
+    marks = doc.select("mark.qhit")
+    assert len(marks) == expected > 0
+    assert {m.get_text() for m in marks} == {"領導小組"}  # shown as written

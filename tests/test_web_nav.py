@@ -366,10 +366,42 @@ def test_the_year_facet_uses_feedback_then_inspection_end_then_published(
         d = api(client, "/api/search", kind="notice", org=unit)
         assert d["total"] == 1, unit
         assert d["hits"][0]["year"] == year, unit
-        if year is not None:
+        if year is None:  # no year at all, not the numeric column's filler value
+            assert next(f for f in d["facets"] if f["name"] == "year")["options"] == []
+        else:
             assert api(client, "/api/search", kind="notice", org=unit, year=str(year))["total"]
             facet = next(f for f in d["facets"] if f["name"] == "year")
             assert [o["value"] for o in facet["options"]] == [year]
+
+
+PUBYEAR = {"某甲市某甲局": 2023, "某乙市某乙局": 2020, "某丙市某丙局": 2018, "某丁市某丁局": None}
+
+
+def test_the_published_year_is_a_second_facet_and_filter(client: FlaskClient) -> None:
+    for unit, pubyear in PUBYEAR.items():
+        d = api(client, "/api/search", kind="notice", org=unit)
+        facet = next(f for f in d["facets"] if f["name"] == "pubyear")
+        assert facet["label"] == "发布年份"
+        assert [o["value"] for o in facet["options"]] == ([pubyear] if pubyear else []), unit
+        for option in facet["options"]:
+            assert args_of(option["url"])["pubyear"] == [str(pubyear)]
+    # 某甲: fed back in 2022, published in 2023 — the two filters tell them apart
+    for params in ({"pubyear": "2023"}, {"q": "档案甲乙 发布年份:2023"}, {"q": "pubyear:2023"}):
+        orgs = {
+            h["organisation"]
+            for h in api(client, "/api/search", kind="notice", per_page=100, **params)["hits"]
+        }
+        assert "某甲市某甲局" in orgs and "某乙市某乙局" not in orgs, params
+    orgs = {
+        h["organisation"] for h in api(client, "/api/search", year="2023", kind="notice")["hits"]
+    }
+    assert "某甲市某甲局" not in orgs
+    doc = page(client, "/search", q="档案甲乙", pubyear="2020")
+    chips = [c.get_text(strip=True) for c in doc.select("[data-testid=chip]")]
+    assert chips == ["发布年份：2020 ✕"]
+    assert {a.get_text(strip=True) for a in doc.select(".facet[data-facet=pubyear] a")} == {"2020"}
+    bad = api(client, "/api/search", pubyear="二〇二〇")
+    assert "发布年份“二〇二〇”格式无效（应为 2021 或 2020-2022），已忽略" in bad["messages"]
 
 
 def test_the_date_note_is_on_the_search_and_stats_pages(client: FlaskClient) -> None:
@@ -378,6 +410,13 @@ def test_the_date_note_is_on_the_search_and_stats_pages(client: FlaskClient) -> 
         assert "按巡察反馈日期计" in note and "巡察结束日期" in note and "发布日期" in note
         assert "排在最后" in note
     assert "按巡察反馈日期计" in api(client, "/api/search")["date_note"]
+    # beside the year facets when they are shown, and in the syntax help on every search
+    doc = page(client, "/search")
+    assert doc.select_one("[data-testid=date-note]").parent["data-facet"] == "pubyear"
+    assert doc.select_one("details.syntax [data-testid=syntax-date]").get_text() == note
+    doc = page(client, "/search", q="火星人登陆")
+    assert doc.select_one("[data-testid=date-note]") is None  # no year facet, no results
+    assert doc.select_one("details.syntax [data-testid=syntax-date]").get_text() == note
 
 
 @pytest.mark.parametrize("sort", ["date", "date_asc"])
@@ -458,6 +497,14 @@ def test_a_hostile_typo_query_is_escaped_in_the_suggestion(client: FlaskClient) 
         ({"page": "1001"}, 400),
         ({"page": "-1"}, 400),
         ({"page": ["999", "1"]}, 200),
+        ({"pubyear": "2021"}, 200),
+        ({"pubyear": "2020-2022"}, 200),
+        ({"pubyear": "<script>alert(1)</script>"}, 200),
+        ({"pubyear": '"><img src=x onerror=alert(1)>'}, 200),
+        ({"pubyear": "1-99999999"}, 200),
+        ({"pubyear": "公" * 200}, 200),
+        ({"pubyear": "公" * 201}, 400),
+        ({"q": "发布年份:<script>alert(1)</script>"}, 200),
         ({"per_page": ["50", "abc"]}, 200),
     ],
 )
@@ -466,3 +513,27 @@ def test_new_parameter_values(client: FlaskClient, params: dict[str, Any], statu
         resp = client.get(url(path, **params))
         assert resp.status_code == status, (path, params)
         assert_no_markup_injection(resp)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "公务接待", "page": "1001"},
+        {"q": "公务接待", "per_page": "500"},
+        {"q": HOSTILE["attr"], "sort": "x"},
+    ],
+)
+def test_a_refused_search_keeps_its_words(client: FlaskClient, params: dict[str, str]) -> None:
+    doc = page(client, "/search", status=400, **params)
+    assert doc.select_one("[data-testid=error]") is not None
+    assert doc.select_one("input[type=search][name=q]")["value"] == params["q"]
+    retry = doc.select_one("a[data-testid=retry-search]")
+    assert args_of(retry["href"]) == {"q": [params["q"]]}
+    assert params["q"] in retry.get_text()
+
+
+def test_a_refused_search_without_words_offers_no_retry(client: FlaskClient) -> None:
+    doc = page(client, "/search", status=400, page="0")
+    assert doc.select_one("a[data-testid=retry-search]") is None
+    doc = page(client, "/search", status=400, q="字" * 501)
+    assert doc.select_one("input[type=search][name=q]")["value"] == ""

@@ -19,6 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from archive.store import Archive
+from indexer.filters import NAMES
 from tests.webarchive import HOSTILE, IMG, SCRIPT, Truth, build_archive, hostile_text
 from web import create_app
 
@@ -42,7 +43,7 @@ EVIL_NAME = 'evil\r\nX-Injected: 1; filename="x.html".txt'
 EVIL_ORG = "淮北市档案协会"
 ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
 SEARCHES = ("/search", "/api/search", "/search.csv", "/search.xlsx")
-FILTERS = ("org", "region", "year", "type", "inspector")
+FILTERS = NAMES  # every filter parameter (indexer/filters.py); each accepts 200 characters
 NASTY = {
     "control": "整改\x00\x01\x07\x1b\x7f",
     "emoji": "😀🚀 整改 🇨🇳",

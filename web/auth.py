@@ -123,9 +123,12 @@ def csrf_token() -> str:
 
 
 def _check_csrf() -> None:
-    sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token") or ""
+    """Without a session token nothing can match: refused before the body is even parsed."""
     expected = session.get("csrf") or ""
-    if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
+    if not expected:
+        raise Denied(CSRF_FAILED)
+    sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token") or ""
+    if not hmac.compare_digest(sent.encode(), expected.encode()):
         raise Denied(CSRF_FAILED)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from typing import Any
 
 from flask import current_app
@@ -54,17 +54,8 @@ def _hit_dict(hit: Any) -> dict[str, Any]:
 
 def search(p: SearchParams) -> dict[str, Any]:
     index = get_index()
-    result = index.search(
-        p.q, kind=p.kind, filters=p.filters, sort=p.sort, page=p.page, per_page=p.per_page
-    )
-    notes: list[str] = []
+    p, result, notes = searchnav.search_in_range(index, p)
     pages = max(1, -(-result.total // p.per_page))
-    if p.page > pages:  # past the end: the last page, with a note (the query is kept)
-        notes.append(searchnav.last_page_note(p.page, pages))
-        p = replace(p, page=pages)
-        result = index.search(
-            p.q, kind=p.kind, filters=p.filters, sort=p.sort, page=p.page, per_page=p.per_page
-        )
     facets = []
     for facet in filters.FACETS:
         name, label = facet.field, facet.label
@@ -151,18 +142,17 @@ def search(p: SearchParams) -> dict[str, Any]:
 def side_by_side(p: SearchParams, orgs: list[tuple[Any, int]]) -> list[dict[str, Any]]:
     """One column per organisation (most hits first) with its matching problems."""
     index = get_index()
+    by_org = FACET_FILTER["organisation"]  # the filter an organisation facet value sets
     columns = []
     for org, count in orgs[:SIDE_COLUMNS]:
-        filters = {**p.filters, "org": str(org)}
-        r = index.search(
-            p.q, kind="problem", filters=filters, sort=p.sort, per_page=SIDE_PER_COLUMN
-        )
+        chosen = {**p.filters, by_org: str(org)}
+        r = index.search(p.q, kind="problem", filters=chosen, sort=p.sort, per_page=SIDE_PER_COLUMN)
         hits = [_hit_dict(h) for h in r.hits]
         columns.append(
             {
                 "organisation": org,
                 "count": count,
-                "url": p.url(org=str(org), view="list", page=1),
+                "url": p.url(**{by_org: str(org), "view": "list", "page": 1}),
                 "hits": hits,
                 **sideview.column_head(p, hits),
             }

@@ -7,8 +7,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from indexer.documents import inspector_level
+from indexer.errors import QueryTooCostly
 from indexer.highlight import LiteralText
-from web.marks import query_words
+from web.marks import query_terms, query_words
 from web.params import SearchParams
 from web.resources import get_index
 
@@ -18,9 +19,14 @@ GROUP_REGION = {"省委": "province", "市委": "city", "区委": "district", "�
 SUGGEST_NOTICES = 50  # notices looked at for a group or unit the query names
 
 
+def _carried(q: str) -> str:
+    """``?q=…`` when the query has words to mark (a query of filters alone marks nothing)."""
+    return "?" + urlencode({"q": q}) if q.strip() and query_terms(q) else ""
+
+
 def hit_url(hit: dict[str, Any], q: str) -> str:
     """A hit's page, carrying the query (``/problems/ID?q=…``, ``/notices/ID?q=…#p-3``)."""
-    args = "?" + urlencode({"q": q}) if q.strip() else ""
+    args = _carried(q)
     if hit.get("kind") == "notice":
         return f"/notices/{hit['id']}{args}"
     return f"/problems/{hit['id']}{args}"
@@ -28,7 +34,7 @@ def hit_url(hit: dict[str, Any], q: str) -> str:
 
 def hit_notice_url(hit: dict[str, Any], q: str) -> str:
     """The place of a problem hit in its notice, carrying the query."""
-    args = "?" + urlencode({"q": q}) if q.strip() else ""
+    args = _carried(q)
     anchor = f"#p-{hit['n']}" if hit.get("n") else ""
     return f"/notices/{hit['notice_id']}{args}{anchor}"
 
@@ -99,7 +105,10 @@ def name_filters(p: SearchParams, total: int) -> dict[str, Any] | None:
     words = query_words(p.q)
     if not words:
         return None
-    r = get_index().search(p.q, kind="notice", filters=p.filters, per_page=SUGGEST_NOTICES)
+    try:
+        r = get_index().search(p.q, kind="notice", filters=p.filters, per_page=SUGGEST_NOTICES)
+    except QueryTooCostly:
+        return None  # the suggestion is a courtesy: never the reason a search fails
     offers: list[dict[str, Any]] = []
     for name, label, field in (
         ("inspector", "巡察组", "inspector"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -32,20 +33,21 @@ def checked_query(raw: str | None) -> str:
     return q
 
 
+@lru_cache(maxsize=256)
+def _terms(q: str, expand: bool) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(compile_query(parse(q), expand=expand).terms))
+
+
 def query_terms(q: str) -> list[str]:
     """The literal strings a query marks: its words and their thesaurus alternatives, as
     in the search snippets (so what was marked in the hit is marked on the page); negated
     words and filters mark nothing."""
-    if not q:
-        return []
-    return list(dict.fromkeys(compile_query(parse(q)).terms))
+    return list(_terms(q, True)) if q else []
 
 
 def query_words(q: str) -> list[str]:
     """The query's own words, without thesaurus alternatives."""
-    if not q:
-        return []
-    return list(dict.fromkeys(compile_query(parse(q), expand=False).terms))
+    return list(_terms(q, False)) if q else []
 
 
 @dataclass

@@ -4,7 +4,7 @@ the end). Plain data for the page and its JSON twin."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from indexer import suggest
@@ -17,7 +17,7 @@ WINDOW = 2  # numbered pages shown on each side of the current one
 # ``notice_year`` for the year, the ``date`` column for sorting). Shown on the search and
 # stats pages; tests/test_web_nav.py pins each clause to the behaviour.
 DATE_NOTE = (
-    "“年份”（year: 筛选和年份分面）按巡察反馈日期计；通报没有反馈日期时按巡察结束日期，"
+    "“年份”筛选（year:）和年份分面按巡察反馈日期计；通报没有反馈日期时按巡察结束日期，"
     "再没有时按发布日期。“发布年份”（pubyear:）只按发布日期计。"
     "按日期排序用发布日期，没有时依次用反馈日期、巡察结束日期；三者都没有的通报排在最后。"
 )
@@ -65,18 +65,27 @@ def pager(p: SearchParams, page: int, pages: int) -> dict[str, Any]:
     return {"numbers": numbers, "per_page": sizes, "jump": {"hidden": hidden, "max": pages}}
 
 
-def last_page_note(asked: int, pages: int) -> str:
-    return f"第 {asked} 页超出范围（共 {pages} 页），已显示最后一页。"
+def search_in_range(index: Any, p: SearchParams) -> tuple[SearchParams, Any, list[str]]:
+    """The search of ``p``; a page past the end gives the last page and a note saying so
+    (the query and every other parameter are kept)."""
+    result = index.search(
+        p.q, kind=p.kind, filters=p.filters, sort=p.sort, page=p.page, per_page=p.per_page
+    )
+    pages = max(1, -(-result.total // p.per_page))
+    if p.page <= pages:
+        return p, result, []
+    note = f"第 {p.page} 页超出范围（共 {pages} 页），已显示最后一页。"
+    p = replace(p, page=pages)
+    result = index.search(
+        p.q, kind=p.kind, filters=p.filters, sort=p.sort, page=p.page, per_page=p.per_page
+    )
+    return p, result, [note]
 
 
 def query_help(index: Any, p: SearchParams, total: int) -> dict[str, Any]:
     """Corrections for a likely typo and the reading of an unclosed quote."""
     found = suggest.suggest(index, p.q, total, kind=p.kind, filters=p.filters)
-    suggestions = [
-        {**asdict(s), "url": p.url(q=s.query, page=1)}
-        | {"corrections": [asdict(c) for c in s.corrections]}
-        for s in found
-    ]
+    suggestions = [{**asdict(s), "url": p.url(q=s.query, page=1)} for s in found]
     reading = suggest.quote_reading(p.q)
     return {
         "suggestions": suggestions,

@@ -161,7 +161,8 @@ def job_json(job: jobs.Job) -> dict[str, Any]:
 @bp.get("/upload")
 @require("editor")
 def form():
-    return render_template("upload.html", max_files=MAX_FILES)
+    mine = jobs.recent(accounts(), current_user().name)  # type: ignore[union-attr]
+    return render_template("upload.html", max_files=MAX_FILES, recent=mine)
 
 
 @bp.post("/upload")

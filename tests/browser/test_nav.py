@@ -191,3 +191,18 @@ def test_which_date_and_date_order(viewport: str, open_page) -> None:
     _no_overflow(w, "search date note")
     w.screenshot(f"nav-search-date-{viewport}")
     w.assert_clean()
+
+
+def test_hostile_text_in_the_new_links_stays_text(open_page) -> None:
+    w = _open(open_page, "laptop")
+    payload = '"><img src=x onerror="window.__xss=1"><script>window.__xss=1</script>'
+    path = "/search?" + "&".join(
+        [f"q={quote('公务接侍 ' + payload)}", f"org={quote(payload)}", "per_page=50", "page=999"]
+    )
+    assert w.goto(path) == 200
+    assert w.page.evaluate("() => typeof window.__xss") == "undefined"
+    assert w.page.locator("input[type=search][name=q]").input_value() == "公务接侍 " + payload
+    chips = w.page.locator("[data-testid=chip]").all_inner_texts()
+    assert any(payload in c for c in chips), chips
+    assert w.page.locator("main img, main script").count() == 0
+    w.assert_clean()
