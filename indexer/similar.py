@@ -36,7 +36,7 @@ IDF_POWER = 1.5
 LENGTH_POWER = 0.5
 BODY_RARE_BOOST = 0.1
 MAX_BODY_WORDS = 20
-MAX_BODY_CHARS = 3000
+MAX_BODY_CHARS = 1000  # bounds the cost of segmenting the query text (jieba, per call)
 MAX_TEXT = 2000  # similar to a pasted text: at most this many characters
 MAX_TITLE = 80  # … whose first sentence (at most this long) is taken as its title
 # Relevance is the score over the query's own score (a copy of itself), divided by SCALE
