@@ -599,8 +599,17 @@ def test_notices_ingested_while_clients_search_become_searchable(
 
     assert hammer.failures == [], f"{hammer.failures[:5]}\n{server.output()}"
     assert all(n > 0 for n in hammer.counts), hammer.counts
-    status, body = get(f"{server.base}/api/search?kind=notice&per_page=1")
-    assert status == 200 and json.loads(body)["total"] == len(SEEDS) + len(new)
+    # Each worker process switches generation on its own: the last notice was seen by one
+    # of them, and every request must count them all within the same deadline.
+    last = time.monotonic()
+    seen_in_a_row = 0
+    while seen_in_a_row < 10:
+        status, body = get(f"{server.base}/api/search?kind=notice&per_page=1")
+        assert status == 200, body[:300]
+        total = json.loads(body)["total"]
+        seen_in_a_row = seen_in_a_row + 1 if total == len(SEEDS) + len(new) else 0
+        assert seen_in_a_row or time.monotonic() - last < FRESHNESS, f"{total} notices counted"
+        time.sleep(0.05)
 
 
 # -- 6. the background refresher ---------------------------------------------------------
