@@ -92,7 +92,7 @@ def session_client(data: Path, name: str | None) -> tuple[FlaskClient, str]:
 CASES = {
     # case: (user, which CSRF token to send, expected status)
     "anonymous": (None, "valid", 401),
-    "anonymous-no-csrf": (None, None, 403),
+    "anonymous-no-csrf": (None, None, 401),  # no login: refused before the form is read
     "reader": ("rita", "valid", 403),
     "editor-forged-csrf": ("alice", "forged", 403),
     "admin-forged-csrf": ("root", "forged", 403),
@@ -111,7 +111,9 @@ def test_write_routes_refuse_and_change_nothing(
     before = fingerprint(data)
     resp = attempt(client, route.format(n=notice_id), with_file, csrf)
     assert resp.status_code == expected, resp.get_data(as_text=True)[:300]
-    message = {"anonymous": "请先登录", "reader": "没有权限"}.get(case, "CSRF 校验未通过")
+    message = {"anonymous": "请先登录", "anonymous-no-csrf": "请先登录", "reader": "没有权限"}.get(
+        case, "CSRF 校验未通过"
+    )
     assert message in resp.get_data(as_text=True)
     if route.startswith("/api/"):
         body = resp.get_json()

@@ -44,6 +44,7 @@ LOGIN_WINDOW = 60.0  # seconds
 LOGIN_TRIES = 5  # failed logins per window, per account and per address
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 OPEN_ENDPOINTS = frozenset({"auth.login", "static", "pages.favicon"})
+ANONYMOUS_WRITES = frozenset({"auth.login", "auth.logout"})  # the only posts without a login
 BAD_LOGIN = "用户名或密码不正确"
 TOO_MANY = "登录尝试过于频繁，请一分钟后再试"
 CSRF_FAILED = "页面已过期或请求来源不明（CSRF 校验未通过），请刷新页面后重试"
@@ -142,6 +143,8 @@ def _before() -> Any:
     if g.user is None:
         g.user = _session_user()
         if request.method not in SAFE_METHODS:
+            if g.user is None and request.endpoint not in ANONYMOUS_WRITES:
+                abort(401)  # no write without a login: refused before the body is read
             _check_csrf()
     if current_app.config["PRIVATE"] and g.user is None and request.endpoint not in OPEN_ENDPOINTS:
         if request.path.startswith("/api/"):
