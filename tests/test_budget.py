@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from archive.store import Archive
 from bench.mix import MIX
 from indexer.compiling import compile_query
 from indexer.errors import QueryTooCostly
@@ -17,6 +16,7 @@ from indexer.querying import parse
 from indexer.ranking import MAX_TERMS, estimate
 from indexer.searching import NoticeIndex
 from indexer.writing import build
+from tests.archives import ingest_all
 from web import create_app
 
 REPO = Path(__file__).resolve().parents[1]
@@ -41,12 +41,7 @@ COSTLY = {
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
     d = tmp_path_factory.mktemp("budget") / "data"
-    with Archive(d) as a:
-        for f in CORPUS:
-            try:
-                a.ingest_path(f)
-            except Exception:  # the truncated and reject-like notices may be refused
-                pass
+    ingest_all(d, CORPUS)
     build(d)
     yield d
     shutil.rmtree(d, ignore_errors=True)

@@ -34,6 +34,7 @@ from indexer.schema import weighting
 from indexer.searching import NoticeIndex
 from indexer.thesaurus import load_thesaurus
 from indexer.writing import build, open_or_create
+from tests.archives import ingest_all
 from web import create_app
 
 REPO = Path(__file__).resolve().parents[1]
@@ -50,12 +51,7 @@ def literal(text: str) -> str:
 @pytest.fixture(scope="module")
 def corpus_dir(tmp_path_factory) -> Path:
     d = tmp_path_factory.mktemp("concepts") / "data"
-    with Archive(d) as a:
-        for f in CORPUS:
-            try:
-                a.ingest_path(f)
-            except Exception:  # the truncated and reject-like notices may be refused
-                pass
+    ingest_all(d, CORPUS)
     build(d)
     return d
 

@@ -25,6 +25,7 @@ from indexer.results import FILTER_NAMES
 from indexer.schema import FACETS
 from indexer.searching import NoticeIndex, warm
 from indexer.writing import build, sync
+from tests.archives import ingest_all
 
 REPO = Path(__file__).resolve().parents[1]
 NOTICES = sorted((REPO / "tests" / "data" / "notices").glob("*.txt"))
@@ -52,12 +53,7 @@ CASES = [
 
 
 def _ingest(d: Path, files: list[Path]) -> None:
-    with Archive(d) as a:
-        for f in files:
-            try:
-                a.ingest_path(f)
-            except Exception:  # the truncated and reject-like notices may be refused
-                pass
+    ingest_all(d, files)
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ from indexer.querying import parse
 from indexer.ranking import Ranker
 from indexer.searching import NoticeIndex
 from indexer.writing import build, sync
+from tests.archives import ingest_all
 
 REPO = Path(__file__).resolve().parents[1]
 NOTICES = sorted((REPO / "tests" / "data" / "notices").glob("*.txt"))
@@ -46,12 +47,7 @@ CONJUNCTIONS = ["公务接待 报销", "资金 管理", "学习 year:2021-2023",
 
 
 def _ingest(d: Path, files: list[Path]) -> None:
-    with Archive(d) as a:
-        for f in files:
-            try:
-                a.ingest_path(f)
-            except Exception:  # the truncated and reject-like notices may be refused
-                pass
+    ingest_all(d, files)
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ from archive.normalize import normalize
 from archive.store import Archive
 from indexer.searching import NoticeIndex
 from indexer.writing import build
+from tests.archives import ingest_all
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = sorted((REPO / "seeds").glob("*.txt")) + sorted(
@@ -46,12 +47,7 @@ def corpus_dir(tmp_path_factory) -> Path:
     for f in CORPUS:
         shutil.copy(f, src / f.name)
     (src / "xss.txt").write_text(XSS, encoding="utf-8")
-    with Archive(d) as a:
-        for f in sorted(src.iterdir()):
-            try:
-                a.ingest_path(f)
-            except Exception:  # the truncated and reject-like notices may be refused
-                pass
+    ingest_all(d, sorted(src.iterdir()))
     build(d)
     return d
 
@@ -296,12 +292,7 @@ def test_a_removed_notice_leaves_search_and_similar_problems(tmp_path, request):
     from indexer.writing import sync
 
     d = tmp_path / "data"
-    with Archive(d) as a:
-        for f in CORPUS:
-            try:
-                a.ingest_path(f)
-            except Exception:  # the truncated and reject-like notices may be refused
-                pass
+    ingest_all(d, CORPUS)
     build(d)
     idx = NoticeIndex(d, poll_interval=0, cache_size=0)
     request.addfinalizer(idx.close)

@@ -14,6 +14,7 @@ from indexer import suggest
 from indexer.searching import NoticeIndex
 from indexer.suggest import Correction, Vocabulary, quote_reading
 from indexer.writing import build
+from tests.archives import ingest_all
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = sorted((REPO / "seeds").glob("*.txt")) + sorted(
@@ -28,12 +29,7 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     src.mkdir()
     for f in CORPUS:
         shutil.copy(f, src / f.name)
-    with Archive(d) as a:
-        for f in sorted(src.iterdir()):
-            try:
-                a.ingest_path(f)
-            except Exception:  # the cut-off and reject-like notices may be refused
-                pass
+    ingest_all(d, sorted(src.iterdir()))
     build(d)
     return d
 

@@ -24,6 +24,7 @@ from flask.testing import FlaskClient
 
 from archive.store import Archive
 from indexer.writing import build
+from tests.archives import ingest_all
 from tests.test_web_security import assert_no_markup_injection
 from web import create_app
 from web.security import CSP
@@ -82,12 +83,7 @@ def web_nav_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copy(f, src / f.name)
     for i, unit in enumerate(DATED):
         (src / f"dated_{i}.txt").write_text(dated_notice(unit, i), encoding="utf-8")
-    with Archive(d) as a:
-        for f in sorted(src.iterdir()):
-            try:
-                a.ingest_path(f)
-            except Exception:  # the cut-off and reject-like notices may be refused
-                pass
+    ingest_all(d, sorted(src.iterdir()))
     build(d)
     return d
 
