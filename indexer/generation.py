@@ -12,19 +12,23 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Hashable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from whoosh.fields import NUMERIC
 
-from indexer import postings
+from indexer import fieldarrays, postings
 from indexer.highlight import LiteralText
 from indexer.schema import FACETS
 
 MULTI = ("types", "inspection_kind")  # comma-separated keyword fields: several values each
 DOC_CACHE = 2048  # stored fields and literal streams of recent hits (≈ 8 KB each)
+ARRAYS_RETRY_SECONDS = 5.0  # how often a segment without field arrays looks for them again
 DEFAULT_CACHE_MB = 96  # decoded postings per process; NOTICES_POSTINGS_CACHE_MB sets it
 
 
@@ -81,6 +85,13 @@ def _encode(values: list[Any]) -> tuple[list[Any], np.ndarray]:
     return list(index), codes
 
 
+@dataclass(frozen=True)
+class _Missing:
+    """A segment's field arrays were not there when last looked for (monotonic time)."""
+
+    checked: float
+
+
 class SegmentArrays:
     """Per-segment decoded columns, keyed by segment id; safe to share between threads."""
 
@@ -88,9 +99,12 @@ class SegmentArrays:
         self._lock = threading.Lock()
         self._data: dict[tuple[str, str], Any] = {}
 
+    @staticmethod
+    def _key(reader: Any, what: str) -> tuple[str, str]:
+        return (postings.segment_id(reader) or f"empty-{id(reader)}", what)
+
     def get(self, reader: Any, what: str, compute: Any) -> Any:
-        seg = reader.segment()
-        key = (seg.segment_id() if seg is not None else f"empty-{id(reader)}", what)
+        key = self._key(reader, what)
         with self._lock:
             found = self._data.get(key)
         if found is None:
@@ -98,6 +112,10 @@ class SegmentArrays:
             with self._lock:
                 self._data[key] = found
         return found
+
+    def put(self, reader: Any, what: str, value: Any) -> None:
+        with self._lock:
+            self._data[self._key(reader, what)] = value
 
     def keep_only(self, segment_ids: set[str]) -> None:
         with self._lock:
@@ -145,7 +163,7 @@ class Generation:
         return new
 
     def segment_ids(self) -> set[str]:
-        return {r.segment().segment_id() for r, _ in self.leaves if r.segment() is not None}
+        return {sid for r, _ in self.leaves if (sid := postings.segment_id(r)) is not None}
 
     # -- statistics ----------------------------------------------------------------------
 
@@ -190,7 +208,11 @@ class Generation:
         if found is None:
             ids, weights = [], []
             for reader, offset in self.leaves:
-                i, w = postings.term_postings(reader, fieldname, text)
+                arrays = self.field_arrays(reader, fieldname)
+                if arrays is not None:
+                    i, w = arrays.lookup(text)
+                else:
+                    i, w = postings.term_postings(reader, fieldname, text)
                 if len(i):
                     ids.append(i + offset)
                     weights.append(w)
@@ -201,6 +223,25 @@ class Generation:
             else:
                 found = (np.zeros(0, np.int32), np.zeros(0, np.float32))
             self.cache.put(key, found, found[0].nbytes + found[1].nbytes)
+        return found
+
+    def field_arrays(self, reader: Any, fieldname: str) -> fieldarrays.FieldArrays | None:
+        """The segment's memory-mapped arrays of ``fieldname`` (see ``fieldarrays``), mapped
+        once per segment and shared by every generation; None: read through Whoosh."""
+        if fieldname not in fieldarrays.FIELDS or self.ix is None:
+            return None
+        folder = getattr(self.ix.storage, "folder", None)
+        what = f"fa:{fieldname}"
+        found = self.segments.get(reader, what, lambda: _Missing(0.0))
+        if isinstance(found, _Missing):
+            # Not mapped yet: the writer writes a segment's arrays just after its commit,
+            # so a miss is retried now and then rather than remembered for good.
+            now = time.monotonic()
+            if now - found.checked < ARRAYS_RETRY_SECONDS:
+                return None
+            loaded = fieldarrays.load(Path(folder) if folder else None, reader, fieldname)
+            self.segments.put(reader, what, loaded if loaded is not None else _Missing(now))
+            return loaded
         return found
 
     def literal(self, fieldname: str, grams: list[str]) -> tuple[np.ndarray, np.ndarray]:

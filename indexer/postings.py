@@ -101,6 +101,28 @@ def term_postings(reader: Any, fieldname: str, text: str) -> tuple[np.ndarray, n
     return np.concatenate(ids), np.concatenate(weights)
 
 
+def field_postings(reader: Any, fieldname: str) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
+    """Every term of ``fieldname`` in a segment with its postings, in the lexicon's order:
+    (text, local document numbers, weights) as ``term_postings`` gives them."""
+    if fieldname not in reader.schema:
+        return
+    field = reader.schema[fieldname]
+    for btext in reader.lexicon(fieldname):
+        ids: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
+        for i, w in _blocks(_all_postings(reader, fieldname, btext), values=False):
+            ids.append(np.asarray(i, dtype=np.int32))
+            weights.append(np.asarray(w, dtype=np.float32))
+        if ids:
+            yield field.from_bytes(btext), np.concatenate(ids), np.concatenate(weights)
+
+
+def segment_id(reader: Any) -> str | None:
+    """The segment's id (None for an empty reader): names what is derived from it."""
+    seg = reader.segment()
+    return seg.segment_id() if seg is not None else None
+
+
 def doc_frequency(searcher: Any, fieldname: str, text: str) -> int:
     """Documents holding the term in the whole index (deleted ones included, as Whoosh)."""
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import pickle
 import shutil
@@ -28,10 +29,12 @@ from whoosh.searching import Searcher
 
 from archive.errors import NotFound
 from archive.store import Archive
-from indexer import analysis, fastwrite, features, taxonomy, thesaurus
+from indexer import analysis, fastwrite, features, fieldarrays, taxonomy, thesaurus
 from indexer.documents import documents
 from indexer.errors import IndexBusy, IndexDamaged
 from indexer.schema import make_schema, schema_fingerprint
+
+log = logging.getLogger(__name__)
 
 INDEX_DIR = "index"
 STATE_FILE = "state.json"
@@ -284,6 +287,7 @@ def _build(
         except BaseException:
             w.cancel()
             raise
+    _write_arrays(tmp, ix)
     State(revision, fingerprint()).write(tmp)
     # Swap directories: readers holding the old files keep them until they reopen.
     old = d.with_name(INDEX_DIR + ".old")
@@ -415,6 +419,7 @@ def _apply_changes(
             except DAMAGE:
                 pass  # the original error says more
             raise
+        _write_arrays(d, ix)
         State(revision, state.fingerprint).write(d)
     return SyncReport("sync", revision, added, removed, time.perf_counter() - t0)
 
@@ -430,7 +435,17 @@ def merge(data_dir: Path, timeout: float = WRITER_TIMEOUT) -> None:
     except BaseException:
         w.cancel()
         raise
+    _write_arrays(d, ix)
     state.write(d)
+
+
+def _write_arrays(d: Path, ix: Any) -> None:
+    """The new segments' field arrays (``fieldarrays``): derived data that only saves
+    readers time, so an error writing them (a full disk) is logged, not raised."""
+    try:
+        fieldarrays.write_missing(d, ix)
+    except (OSError, ValueError, MemoryError) as exc:
+        log.warning("index arrays not written: %s", exc)
 
 
 def indexed_notice_ids(searcher: Searcher) -> set[str]:

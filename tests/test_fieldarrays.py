@@ -1,0 +1,142 @@
+"""The memory-mapped field arrays beside the index, against Whoosh's own posting lists.
+
+The index has two segments with deletions; the oracle is Whoosh's public matcher API
+(``reader.postings``), which skips deleted documents.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from archive.store import Archive
+from indexer import fieldarrays
+from indexer.searching import NoticeIndex
+from indexer.similar import similar
+from indexer.writing import build, index_dir, merge, storage, sync
+from tests.archives import ingest_all
+
+REPO = Path(__file__).resolve().parents[1]
+NOTICES = sorted((REPO / "tests" / "data" / "notices").glob("*.txt"))
+SEEDS = sorted((REPO / "seeds").glob("*.txt"))
+QUERIES = ["公务接待", "整改 台账", '"三会一课"', "资金 OR 经费", "干部 -培训", "学习 year:2021"]
+
+
+@pytest.fixture()
+def data(tmp_path: Path) -> Path:
+    d = tmp_path / "data"
+    ingest_all(d, SEEDS + NOTICES[:8])
+    build(d)
+    ingest_all(d, NOTICES[8:])
+    with Archive(d) as a:
+        a.remove(a.notice_ids()[0])
+    sync(d, merge=False)
+    return d
+
+
+def _leaves(d: Path):
+    ix = storage(index_dir(d)).open_index()
+    top = ix.reader()
+    return top, [r for r, _ in top.leaf_readers()] if not top.is_atomic() else [top]
+
+
+def _whoosh(reader, fieldname: str, btext: bytes) -> list[tuple[int, float]]:
+    m = reader.postings(fieldname, btext)
+    out = []
+    while m.is_active():
+        out.append((m.id(), m.weight()))
+        m.next()
+    return out
+
+
+def test_every_term_of_every_segment_matches_whoosh(data: Path) -> None:
+    top, leaves = _leaves(data)
+    try:
+        assert len(leaves) == 2 and any(r.has_deletions() for r in leaves)
+        checked = 0
+        for reader in leaves:
+            for fieldname in fieldarrays.FIELDS:
+                arrays = fieldarrays.load(index_dir(data), reader, fieldname)
+                assert arrays is not None, (fieldname, "written by the commit")
+                field = reader.schema[fieldname]
+                terms = list(reader.lexicon(fieldname))
+                assert len(arrays.terms) == len(terms)
+                for btext in terms:
+                    ids, weights = arrays.lookup(field.from_bytes(btext))
+                    live = [(int(i), float(w)) for i, w in zip(ids, weights, strict=True)]
+                    live = [(i, w) for i, w in live if not reader.is_deleted(i)]
+                    assert live == pytest.approx(_whoosh(reader, fieldname, btext)), btext
+                    checked += 1
+                assert [len(a) for a in arrays.lookup("不存在的词语")] == [0, 0]
+        assert checked > 1000
+    finally:
+        top.close()
+
+
+def _answers(d: Path) -> list:
+    idx = NoticeIndex(d, poll_interval=0, cache_size=0)
+    try:
+        out = []
+        for q in QUERIES:
+            r = idx.search(q, per_page=20)
+            out.append((r.total, [(h.id, round(h.score, 6)) for h in r.hits], r.facets))
+        problems = [h.id for h in idx.search("", per_page=5).hits]
+        for pid in problems:
+            out.append([(h.id, h.score) for h in similar(idx, pid)])
+        return out
+    finally:
+        idx.close()
+
+
+def test_answers_do_not_depend_on_the_arrays(data: Path) -> None:
+    with_arrays = _answers(data)
+    shutil.rmtree(index_dir(data) / fieldarrays.DIR)
+    assert _answers(data) == with_arrays
+
+
+def test_a_damaged_file_is_not_read_and_the_next_sync_rewrites_it(data: Path) -> None:
+    before = _answers(data)
+    files = sorted((index_dir(data) / fieldarrays.DIR).glob("*.words.*.ids.npy"))
+    assert len(files) == 2
+    with files[0].open("r+b") as f:
+        f.truncate(200)
+    top, leaves = _leaves(data)
+    try:
+        loaded = [fieldarrays.load(index_dir(data), r, "words") for r in leaves]
+    finally:
+        top.close()
+    assert sum(a is None for a in loaded) == 1
+    assert _answers(data) == before
+    with Archive(data) as a:
+        a.remove(a.notice_ids()[-1])
+    sync(data, merge=False)
+    top, leaves = _leaves(data)
+    try:
+        assert all(fieldarrays.load(index_dir(data), r, "words") is not None for r in leaves)
+    finally:
+        top.close()
+
+
+def test_a_merge_leaves_only_the_live_segments_arrays(data: Path) -> None:
+    merge(data)
+    top, leaves = _leaves(data)
+    try:
+        live = {r.segment().segment_id() for r in leaves}
+    finally:
+        top.close()
+    names = [f.name for f in (index_dir(data) / fieldarrays.DIR).iterdir()]
+    assert {n.split(".")[0] for n in names} == live
+    assert len(names) == len(live) * len(fieldarrays.FIELDS) * 4
+    assert not [n for n in names if n.endswith(".tmp")]
+
+
+def test_arrays_are_mapped_not_copied(data: Path) -> None:
+    top, leaves = _leaves(data)
+    try:
+        arrays = fieldarrays.load(index_dir(data), leaves[0], "words")
+    finally:
+        top.close()
+    assert isinstance(arrays.ids, np.memmap) and not arrays.ids.flags.writeable
