@@ -14,11 +14,13 @@ statistics and bytes (tests/test_refresher_content.py compares with a plain writ
   buffer a block at a time, with the field lengths read from a column.
 
 Anything else (another codec, format or analyzer, term vectors, spelling fields) keeps
-Whoosh's own code.
+Whoosh's own code. ``ParallelWriter`` runs such writers in several processes. This module
+owns every use of Whoosh's writing internals, as ``postings`` owns its reading ones.
 """
 
 from __future__ import annotations
 
+import queue
 import types
 from itertools import groupby, pairwise
 from operator import itemgetter
@@ -27,7 +29,9 @@ from typing import Any
 
 from whoosh import formats
 from whoosh.codec.whoosh3 import W3FieldWriter, W3PostingsWriter
+from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.system import pack_uint
+from whoosh.writing import SegmentWriter
 
 from indexer.analysis import _StreamTokenizer
 
@@ -211,3 +215,138 @@ def _add_term(
                 pw._minlength = low
             if high > pw._maxlength:
                 pw._maxlength = high
+
+
+# -- field lengths read once per document ---------------------------------------------
+
+
+class _Lengths:
+    """A segment's per-document field lengths, decoded once per field.
+
+    Writing a segment's postings asks the length column for every posting (1.6 M reads of
+    one byte each for 300 notices, about an eighth of a sync); the values are the same,
+    read once per document and field instead."""
+
+    def __init__(self, reader: Any) -> None:
+        self._reader = reader
+        self._by_field: dict[tuple[str, int], list[int | None]] = {}
+
+    def column(self, fieldname: str, default: int = 0) -> list[int | None]:
+        """Every document's length of ``fieldname``: exactly what Whoosh's reader answers
+        (None for 0)."""
+        column = self._by_field.get((fieldname, default))
+        if column is None:
+            read = self._reader.doc_field_length
+            n = self._reader.doc_count_all()
+            column = [read(i, fieldname, default) for i in range(n)]
+            self._by_field[(fieldname, default)] = column
+        return column
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
+        return self.column(fieldname, default)[docnum]
+
+    def close(self) -> None:
+        self._reader.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._reader, name)
+
+
+def read_lengths_once(w: Any) -> None:
+    """Have ``w`` (a Whoosh SegmentWriter) read field lengths through ``_Lengths``."""
+    per_document_reader = getattr(w, "per_document_reader", None)
+    if per_document_reader is None:
+        return
+    w.per_document_reader = lambda: _Lengths(per_document_reader())
+
+
+# -- several writer processes -----------------------------------------------------------
+# A Whoosh writer that analyses and writes new documents in several processes.
+#
+# A bulk sync spends nearly all its time in Whoosh's pure-Python indexing (analysing each
+# field, turning tokens into postings, writing posting blocks), one core's worth. Whoosh's
+# ``MpWriter`` hands batches of documents to forked processes, each writing a segment of its
+# own (``multisegment``: no merge at commit). This subclass fixes what a background sync
+# cannot live with in it: a process that dies silently dropped its documents (the commit
+# went on without them), ``cancel`` left the processes waiting for work forever, and the
+# processes read field lengths one byte per posting (see ``_Lengths``).
+#
+# Fork only from a single-threaded process (the refresher's child sync, the command line).
+
+RESULT_TIMEOUT = 600.0  # a process that neither answers nor exits within this is stuck
+
+
+class _Task(SubWriterTask):
+    """One forked writer process: Whoosh's, reading lengths once, with ``fastwrite``."""
+
+    def run(self) -> None:
+        ix = self.storage.open_index(self.indexname)
+        writer = self.writer = SegmentWriter(ix, _lk=False, **self.kwargs)
+        read_lengths_once(writer)
+        install(writer)
+        while True:
+            job = self.jobqueue.get()
+            if job is None:
+                break
+            self._process_file(*job)
+        segment = writer._finalize_segment()
+        self.resultqueue.put((None, writer.pool.fieldnames, segment), timeout=30)
+
+
+class ParallelWriter(MpWriter):
+    """``MpWriter`` with ``multisegment``; a commit fails unless every process delivered
+    its segment."""
+
+    def __init__(self, ix: Any, procs: int, batchsize: int = 100, **kwargs: Any) -> None:
+        super().__init__(ix, procs=procs, batchsize=batchsize, multisegment=True, **kwargs)
+        self.subargs = {k: v for k, v in kwargs.items() if k != "timeout"}
+
+    def _new_task(self) -> _Task:
+        task = _Task(
+            self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, True
+        )
+        task.daemon = True  # never keeps the interpreter alive
+        self.tasks.append(task)
+        task.start()
+        return task
+
+    def _collect(self) -> list[Any]:
+        """Every process's segment, read before joining (a full pipe would block it)."""
+        results: list[Any] = []
+        waited = 0.0
+        while len(results) < len(self.tasks):
+            try:
+                results.append(self.resultqueue.get(timeout=1.0))
+                continue
+            except queue.Empty:
+                waited += 1.0
+            alive = sum(t.is_alive() for t in self.tasks)
+            if len(results) + alive < len(self.tasks) or waited > RESULT_TIMEOUT:
+                # A process died without its segment: its documents would be lost.
+                codes = [t.exitcode for t in self.tasks]
+                raise RuntimeError(f"an index writer process failed (exit codes {codes})")
+        for task in self.tasks:
+            task.join()
+        return results
+
+    def _commit(self, mergetype: Any, optimize: Any, merge: Any) -> None:
+        if self.docbuffer:
+            self._enqueue()
+        for _ in self.tasks:
+            self.jobqueue.put(None)
+        finalsegments = self._merge_segments(mergetype, optimize, merge)
+        finalsegments += [segment for _, _, segment in self._collect()]
+        if self._added:  # documents the parent wrote itself (none: all go to processes)
+            finalsegments.append(self._finalize_segment())
+        else:
+            self._close_segment()
+        self._commit_toc(finalsegments)
+        self._finish()
+
+    def cancel(self) -> None:
+        for task in self.tasks:
+            if task.is_alive():
+                task.terminate()
+            task.join()
+        self.tasks = []
+        SegmentWriter.cancel(self)

@@ -117,6 +117,11 @@ def field_postings(reader: Any, fieldname: str) -> Iterator[tuple[str, np.ndarra
             yield field.from_bytes(btext), np.concatenate(ids), np.concatenate(weights)
 
 
+def index_segment_ids(ix: Any) -> set[str]:
+    """The ids of an index's live segments, from its table of contents alone."""
+    return {seg.segment_id() for seg in ix._segments()}
+
+
 def segment_id(reader: Any) -> str | None:
     """The segment's id (None for an empty reader): names what is derived from it."""
     seg = reader.segment()

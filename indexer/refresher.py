@@ -8,7 +8,7 @@ index files are damaged, it starts a sync in a child process (``python -m indexe
 DATA_DIR``: its own interpreter, so analysing notices takes no time from searches), which
 commits ``BATCH`` notices first, then ``LATER_BATCH`` per writer process at a time, without
 merging segments; its writer processes (``child_procs``: two on two cores or more) each
-write a segment of every commit (``indexer.parallel``). Meanwhile the thread opens each
+write a segment of every commit (``fastwrite.ParallelWriter``). Meanwhile the thread opens each
 committed generation beside the current one (decoding its columns and the current
 generation's hot terms) and switches to it in one step. Small segments are merged, also in
 a child, only when the archive has been quiet for ``IDLE_MERGE_SECONDS``.
@@ -203,7 +203,7 @@ def sync_in_batches(
     files and a new generation in every server worker, and 300 notices took about a
     quarter less CPU in batches of 100 than of 25, while a writer's postings beyond some
     100 notices spill to sorted runs on disk, which cost more than they save). ``procs``
-    writer processes (see ``indexer.parallel``). Returns the number of commits; another
+    writer processes (``fastwrite.ParallelWriter``). Returns the number of commits; another
     process writing makes it stop quietly."""
     later = batch if later is None else later
     commits = 0

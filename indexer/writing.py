@@ -29,7 +29,7 @@ from whoosh.searching import Searcher
 
 from archive.errors import NotFound
 from archive.store import Archive
-from indexer import analysis, fastwrite, features, fieldarrays, taxonomy, thesaurus
+from indexer import analysis, fastwrite, features, fieldarrays, postings, taxonomy, thesaurus
 from indexer.documents import documents
 from indexer.errors import IndexBusy, IndexDamaged
 from indexer.schema import make_schema, schema_fingerprint
@@ -101,7 +101,7 @@ def damaged_files(data_dir: Path) -> list[str]:
     if not recorded or not has_index(d):
         return []
     try:
-        live = {seg.segment_id() for seg in storage(d).open_index()._segments()}
+        live = postings.index_segment_ids(storage(d).open_index())
     except Exception as exc:
         if not is_damage(exc):
             raise
@@ -182,59 +182,17 @@ def _build_lock(data_dir: Path, timeout: float) -> Iterator[None]:
 
 def _writer(ix, timeout: float, procs: int = 1):
     """A writer holding the index lock; ``procs`` > 1 analyses and writes new documents
-    in that many forked processes (see ``parallel``, whose processes use ``fastwrite``)."""
+    in that many forked processes (see ``fastwrite.ParallelWriter``)."""
     try:
         # Plain segment files: Whoosh reads a compound one through a file handle it never
         # closes once the index is not memory-mapped (see ``storage``).
         if procs > 1:
-            from indexer.parallel import ParallelWriter
-
-            return ParallelWriter(ix, procs, timeout=timeout, compound=False)
+            return fastwrite.ParallelWriter(ix, procs, timeout=timeout, compound=False)
         w = ix.writer(timeout=timeout, compound=False)
     except LockError as exc:
         raise IndexBusy(f"索引正被另一个进程写入，等待 {timeout:g} 秒后仍未释放") from exc
-    _read_lengths_once(w)
+    fastwrite.read_lengths_once(w)
     return fastwrite.install(w)
-
-
-class _Lengths:
-    """A segment's per-document field lengths, decoded once per field.
-
-    Writing a segment's postings asks the length column for every posting (1.6 M reads of
-    one byte each for 300 notices, about an eighth of a sync); the values are the same,
-    read once per document and field instead."""
-
-    def __init__(self, reader: Any) -> None:
-        self._reader = reader
-        self._by_field: dict[tuple[str, int], list[int | None]] = {}
-
-    def column(self, fieldname: str, default: int = 0) -> list[int | None]:
-        """Every document's length of ``fieldname``: exactly what Whoosh's reader answers
-        (None for 0)."""
-        column = self._by_field.get((fieldname, default))
-        if column is None:
-            read = self._reader.doc_field_length
-            n = self._reader.doc_count_all()
-            column = [read(i, fieldname, default) for i in range(n)]
-            self._by_field[(fieldname, default)] = column
-        return column
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
-        return self.column(fieldname, default)[docnum]
-
-    def close(self) -> None:
-        self._reader.close()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._reader, name)
-
-
-def _read_lengths_once(w: Any) -> None:
-    """Have ``w`` (a Whoosh SegmentWriter) read field lengths through ``_Lengths``."""
-    per_document_reader = getattr(w, "per_document_reader", None)
-    if per_document_reader is None:
-        return
-    w.per_document_reader = lambda: _Lengths(per_document_reader())
 
 
 def build(
@@ -270,9 +228,7 @@ def _build(
         tmp.mkdir(parents=True)
         ix = storage(tmp).create_index(make_schema())
         if procs > 1:
-            from indexer.parallel import ParallelWriter
-
-            w = ParallelWriter(ix, procs, limitmb=256, compound=False)
+            w = fastwrite.ParallelWriter(ix, procs, limitmb=256, compound=False)
         else:
             w = _writer(ix, timeout)
         try:

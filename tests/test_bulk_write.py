@@ -16,7 +16,7 @@ from archive.store import Archive
 from bench.corpus import generate
 from indexer.documents import documents
 from indexer.errors import IndexBusy
-from indexer.parallel import ParallelWriter
+from indexer.fastwrite import ParallelWriter
 from indexer.schema import make_schema
 from indexer.writing import (
     State,
