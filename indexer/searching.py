@@ -15,7 +15,6 @@ import atexit
 import os
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -26,6 +25,7 @@ from archive.store import DB_NAME, Archive
 from indexer.errors import IndexBusy, IndexDamaged, IndexMissing, QueryTooCostly
 from indexer.generation import Generation, SegmentArrays
 from indexer.refresher import Refresher
+from indexer.resultcache import ResultCache
 from indexer.results import (
     FILTER_NAMES,
     MAX_PAGE,
@@ -93,7 +93,7 @@ class NoticeIndex:
         self._checked = -1e9
         self._sync_lock = threading.Lock()
         self._read_lock = threading.RLock()
-        self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._cache = ResultCache(cache_size)
         self._segments = SegmentArrays()
         self._gen: Generation | None = None
         self._ix = None
@@ -251,35 +251,22 @@ class NoticeIndex:
         t0 = time.perf_counter()
         with self._read_lock, _damage_as_error(self.data_dir):
             gen = self.generation()  # refresh first: a newer generation empties the cache
-            hit = self._cache_get(key)
+            hit = self._cache.get(key)
             if hit is not None:
                 return replace(hit, cached=True, seconds=time.perf_counter() - t0)
             result = run_search(gen, query, kind, filters, sort, page, per_page)
-            self._cache_put(key, result)
+            self._cache.put(key, result)
             return result
 
     def cached(self, key: tuple[Any, ...], compute: Any) -> Any:
         """``compute()`` once per index generation for ``key`` (e.g. similar problems)."""
         with self._read_lock, _damage_as_error(self.data_dir):
             self.generation()
-            value = self._cache_get(key)
+            value = self._cache.get(key)
             if value is None:
                 value = compute()
-                self._cache_put(key, value)
+                self._cache.put(key, value)
             return value
-
-    def _cache_get(self, key: tuple[Any, ...]) -> Any:
-        value = self._cache.get(key)
-        if value is not None:
-            self._cache.move_to_end(key)
-        return value
-
-    def _cache_put(self, key: tuple[Any, ...], value: Any) -> None:
-        if self.cache_size <= 0:
-            return
-        self._cache[key] = value
-        while len(self._cache) > self.cache_size:
-            self._cache.popitem(last=False)
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
         """The stored fields of a notice or problem document."""
