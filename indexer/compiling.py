@@ -22,7 +22,6 @@ from indexer.thesaurus import load_thesaurus
 
 SYNONYM_BOOST = 0.5
 NARROWER_BOOST = 0.4
-LEVELS = {"中央", "省委", "市委", "区委", "县委", "其他"}
 
 
 @dataclass
@@ -125,7 +124,7 @@ def _type(f: filters.Filter, value: str, messages: list[str]) -> wq.Query | None
 
 def _inspector(f: filters.Filter, value: str, messages: list[str]) -> wq.Query | None:
     level_field, lit_field = f.fields
-    if value in LEVELS:
+    if value in filters.INSPECTOR_LEVELS:
         return wq.Term(level_field, value)
     return literal_query(lit_field, value)
 

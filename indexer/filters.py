@@ -26,6 +26,9 @@ from dataclasses import dataclass
 #               inspecting group's name containing the value literally
 #   exact     - the stored value exactly
 MATCHES = ("unit", "place", "year", "type", "inspector", "exact")
+# The inspecting levels a notice is counted under (``indexer.documents.inspector_level``);
+# an ``inspector`` value spelling one of them matches the level exactly.
+INSPECTOR_LEVELS = ("中央", "省委", "市委", "区委", "县委", "其他")
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class Facet:
     label: str  # heading on the search page
     position: int  # order on the search page, smallest first
     shown: int = 30  # values listed on the search page (the JSON carries the same)
+    multi: bool = False  # a comma-separated keyword field: a document counts for each value
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,7 @@ FILTERS: tuple[Filter, ...] = (
         aliases=("类型",),
         match="type",
         fields=("types",),
-        facets=(Facet("types", "问题类型", 8),),
+        facets=(Facet("types", "问题类型", 8, multi=True),),
         examples=("公务用车",),
     ),
     Filter(
@@ -108,7 +112,7 @@ FILTERS: tuple[Filter, ...] = (
         aliases=("巡察类型",),
         match="exact",
         fields=("inspection_kind",),
-        facets=(Facet("inspection_kind", "巡察类型", 7),),
+        facets=(Facet("inspection_kind", "巡察类型", 7, multi=True),),
     ),
     Filter(
         # The year the notice was published; ``year`` is the feedback year (see
@@ -157,3 +161,7 @@ def by_facet(field: str) -> Filter | None:
 def facet(field: str) -> Facet | None:
     """The facet counted over an index field, or None."""
     return next((x for x in FACETS if x.field == field), None)
+
+
+# Facet fields holding several comma-separated values per document.
+MULTI_FIELDS: tuple[str, ...] = tuple(f.field for f in FACETS if f.multi)

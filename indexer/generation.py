@@ -22,11 +22,11 @@ from typing import Any
 import numpy as np
 from whoosh.fields import NUMERIC
 
-from indexer import fieldarrays, postings
+from indexer import fieldarrays, filters, postings
 from indexer.highlight import LiteralText
 from indexer.schema import FACETS
 
-MULTI = ("types", "inspection_kind")  # comma-separated keyword fields: several values each
+MULTI = filters.MULTI_FIELDS  # comma-separated keyword fields: several values each
 DOC_CACHE = 2048  # stored fields and literal streams of recent hits (≈ 8 KB each)
 ARRAYS_RETRY_SECONDS = 5.0  # how often a segment without field arrays looks for them again
 DEFAULT_CACHE_MB = 96  # decoded postings per process; NOTICES_POSTINGS_CACHE_MB sets it

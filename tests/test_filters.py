@@ -186,3 +186,41 @@ def test_every_web_parameter_is_a_filter_of_the_table() -> None:
             SearchParams.from_args(MultiDict({f.name: "公" * (f.max_length + 1)}))
     url = SearchParams.from_args(given).url()
     assert list(parse_qs(urlsplit(url).query)) == list(NAMES)
+
+
+def test_multi_valued_facets_are_the_comma_keyword_fields_of_the_schema() -> None:
+    from whoosh.fields import KEYWORD
+
+    from indexer.filters import MULTI_FIELDS
+    from indexer.schema import make_schema
+
+    schema = make_schema()
+    commas = {name for name, f in schema.items() if isinstance(f, KEYWORD) and f.analyzer}
+    facets = {x.field for x in FACETS}
+    assert set(MULTI_FIELDS) == {"types", "inspection_kind"}
+    assert set(MULTI_FIELDS) == {name for name in commas if name in facets}
+
+
+@pytest.mark.parametrize(
+    ("inspector", "level"),
+    [
+        ("中央第三巡视组", "中央"),
+        ("国务院第一督查组", "中央"),
+        ("广西壮族自治区党委第五巡视组", "省委"),
+        ("安徽省委第二巡视组", "省委"),
+        ("淮北市委第一巡察组", "市委"),
+        ("黔东南州委第二巡察组", "市委"),
+        ("庐阳区委第三巡察组", "区委"),
+        ("长丰县委第一巡察组", "县委"),
+        ("鄂托克旗委巡察组", "县委"),
+        ("集团公司党委巡察组", "其他"),
+        ("", "其他"),
+        (None, "其他"),
+    ],
+)
+def test_every_inspector_level_is_one_the_filter_table_knows(inspector, level) -> None:
+    from indexer.documents import inspector_level
+    from indexer.filters import INSPECTOR_LEVELS
+
+    assert inspector_level(inspector) == level
+    assert level in INSPECTOR_LEVELS

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from indexer import filters
 from indexer.documents import inspector_level
 from indexer.errors import QueryTooCostly
 from indexer.highlight import LiteralText
@@ -111,8 +112,8 @@ def name_filters(p: SearchParams, total: int) -> dict[str, Any] | None:
         return None  # the suggestion is a courtesy: never the reason a search fails
     offers: list[dict[str, Any]] = []
     for name, label, field in (
-        ("inspector", "巡察组", "inspector"),
-        ("org", "单位", "organisation"),
+        ("inspector", filters.by_name("inspector").label, "inspector"),
+        ("org", filters.by_name("org").label, "organisation"),
     ):
         for w in words:
             found = [h for h in r.hits if LiteralText(getattr(h, field) or "").contains(w)]
