@@ -112,7 +112,8 @@ def name_filters(p: SearchParams, total: int) -> dict[str, Any] | None:
         return None  # the suggestion is a courtesy: never the reason a search fails
     offers: list[dict[str, Any]] = []
     for name, label, field in (
-        ("inspector", filters.by_name("inspector").label, "inspector"),
+        # A group's name is offered as such (the table's label 巡察 also covers levels).
+        ("inspector", "巡察组", "inspector"),
         ("org", filters.by_name("org").label, "organisation"),
     ):
         for w in words:
