@@ -23,9 +23,13 @@ import numpy as np
 from indexer import postings
 
 FIELDS = ("words", "title_words", "sim")
+# Fields whose terms are kept with their document frequencies only (no postings): the
+# literal bigrams, which the similar-problem ranking weighs by how rare they are.
+LEXICONS = ("lit",)
 FORMAT = "v1"
 DIR = "arrays"
 _PARTS = ("terms", "starts", "ids", "weights")
+_LEX_PARTS = ("lexterms", "lexdf")
 _EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float32))
 STALE_TMP_SECONDS = 600  # a temporary file older than this was left by a writer that died
 
@@ -50,6 +54,37 @@ class FieldArrays:
             return _EMPTY
         a, b = int(self.starts[i]), int(self.starts[i + 1])
         return self.ids[a:b], self.weights[a:b]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """One field's sorted terms of one segment with their document frequencies."""
+
+    terms: np.ndarray
+    df: np.ndarray
+
+    def doc_frequencies(self, texts: np.ndarray) -> np.ndarray:
+        """Each text's document frequency in the segment (0 when absent), vectorised."""
+        if not len(self.terms) or not len(texts):
+            return np.zeros(len(texts), np.int64)
+        i = np.minimum(np.searchsorted(self.terms, texts), len(self.terms) - 1)
+        return np.where(self.terms[i] == texts, self.df[i], 0).astype(np.int64)
+
+
+def load_lexicon(index_dir: Path | None, reader: Any, fieldname: str) -> Lexicon | None:
+    """The segment's lexicon of ``fieldname`` (see LEXICONS), mapped read-only; None when
+    missing or damaged."""
+    sid = postings.segment_id(reader)
+    if index_dir is None or sid is None or fieldname not in LEXICONS:
+        return None
+    try:
+        terms, df = (
+            np.load(_path(index_dir, sid, fieldname, p), mmap_mode="r", allow_pickle=False)
+            for p in _LEX_PARTS
+        )
+    except (OSError, ValueError, EOFError):
+        return None
+    return Lexicon(terms, df) if len(terms) == len(df) else None
 
 
 def load(index_dir: Path | None, reader: Any, fieldname: str) -> FieldArrays | None:
@@ -87,19 +122,29 @@ def _decode(reader: Any, fieldname: str) -> list[np.ndarray]:
     return [terms, starts, ids.astype(np.int32), weights.astype(np.float32)]
 
 
+def _decode_lexicon(reader: Any, fieldname: str) -> list[np.ndarray]:
+    rows = sorted(postings.field_doc_frequencies(reader, fieldname))
+    width = max((len(t) for t, _ in rows), default=1)
+    terms = np.array([t for t, _ in rows], dtype=f"<U{max(width, 1)}")
+    return [terms, np.array([n for _, n in rows], dtype=np.int32)]
+
+
 def _write(index_dir: Path, reader: Any, fieldname: str) -> None:
     sid = postings.segment_id(reader)
     if sid is None:
         return
-    arrays = _decode(reader, fieldname)
+    if fieldname in LEXICONS:
+        parts, arrays = _LEX_PARTS, _decode_lexicon(reader, fieldname)
+    else:
+        parts, arrays = _PARTS, _decode(reader, fieldname)
     tmp_paths = []
-    for part, arr in zip(_PARTS, arrays, strict=True):
+    for part, arr in zip(parts, arrays, strict=True):
         final = _path(index_dir, sid, fieldname, part)
         tmp = final.with_name(f"{final.name}.{os.getpid()}.tmp")
         with tmp.open("wb") as f:
             np.save(f, arr, allow_pickle=False)
         tmp_paths.append((tmp, final))
-    # ``starts`` is checked against ``ids`` on load, so a half-renamed set reads as missing.
+    # The parts are checked against each other on load: a half-renamed set reads as missing.
     for tmp, final in tmp_paths:
         os.replace(tmp, final)
 
@@ -120,8 +165,11 @@ def write_missing(index_dir: Path, ix: Any) -> int:
             if sid is None:
                 continue
             live.add(sid)
-            for fieldname in FIELDS:
-                if fieldname in reader.schema and load(index_dir, reader, fieldname) is None:
+            for fieldname in FIELDS + LEXICONS:
+                if fieldname not in reader.schema:
+                    continue
+                loader = load_lexicon if fieldname in LEXICONS else load
+                if loader(index_dir, reader, fieldname) is None:
                     _write(index_dir, reader, fieldname)
                     written += 1
     finally:

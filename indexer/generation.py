@@ -228,10 +228,13 @@ class Generation:
     def field_arrays(self, reader: Any, fieldname: str) -> fieldarrays.FieldArrays | None:
         """The segment's memory-mapped arrays of ``fieldname`` (see ``fieldarrays``), mapped
         once per segment and shared by every generation; None: read through Whoosh."""
-        if fieldname not in fieldarrays.FIELDS or self.ix is None:
+        if fieldname not in fieldarrays.FIELDS:
             return None
-        folder = getattr(self.ix.storage, "folder", None)
-        what = f"fa:{fieldname}"
+        return self._mapped(reader, f"fa:{fieldname}", fieldarrays.load, fieldname)
+
+    def _mapped(self, reader: Any, what: str, loader: Any, fieldname: str) -> Any:
+        if self.ix is None:
+            return None
         found = self.segments.get(reader, what, lambda: _Missing(0.0))
         if isinstance(found, _Missing):
             # Not mapped yet: the writer writes a segment's arrays just after its commit,
@@ -239,10 +242,28 @@ class Generation:
             now = time.monotonic()
             if now - found.checked < ARRAYS_RETRY_SECONDS:
                 return None
-            loaded = fieldarrays.load(Path(folder) if folder else None, reader, fieldname)
+            folder = getattr(self.ix.storage, "folder", None)
+            loaded = loader(Path(folder) if folder else None, reader, fieldname)
             self.segments.put(reader, what, loaded if loaded is not None else _Missing(now))
             return loaded
         return found
+
+    def doc_frequencies(self, fieldname: str, texts: list[str]) -> np.ndarray:
+        """Each text's document frequency in the whole index (deleted documents included,
+        as ``df``), from the segments' lexicons where written (``fieldarrays.LEXICONS``)."""
+        out = np.zeros(len(texts), np.int64)
+        if not texts:
+            return out
+        wanted = np.array(texts)
+        for reader, _ in self.leaves:
+            lex = None
+            if fieldname in fieldarrays.LEXICONS:
+                lex = self._mapped(reader, f"lex:{fieldname}", fieldarrays.load_lexicon, fieldname)
+            if lex is not None:
+                out += lex.doc_frequencies(wanted)
+            else:
+                out += [postings.segment_doc_frequency(reader, fieldname, t) for t in texts]
+        return out
 
     def literal(self, fieldname: str, grams: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Live documents whose bigram field holds the string ``grams`` spell, with how

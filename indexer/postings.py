@@ -122,6 +122,21 @@ def index_segment_ids(ix: Any) -> set[str]:
     return {seg.segment_id() for seg in ix._segments()}
 
 
+def field_doc_frequencies(reader: Any, fieldname: str) -> Iterator[tuple[str, int]]:
+    """Every term of ``fieldname`` in a segment with its document frequency."""
+    if fieldname not in reader.schema:
+        return
+    field = reader.schema[fieldname]
+    for btext, info in reader.iter_field(fieldname):
+        yield field.from_bytes(btext) if isinstance(btext, bytes) else btext, info.doc_frequency()
+
+
+def segment_doc_frequency(reader: Any, fieldname: str, text: str) -> int:
+    """A term's document frequency in one segment (deleted documents included)."""
+    btext = btext_of(reader, fieldname, text)
+    return reader.doc_frequency(fieldname, btext) if btext is not None else 0
+
+
 def segment_id(reader: Any) -> str | None:
     """The segment's id (None for an empty reader): names what is derived from it."""
     seg = reader.segment()

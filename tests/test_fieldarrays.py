@@ -76,6 +76,44 @@ def test_every_term_of_every_segment_matches_whoosh(data: Path) -> None:
         top.close()
 
 
+def test_every_lexicon_term_has_whooshs_document_frequency(data: Path) -> None:
+    top, leaves = _leaves(data)
+    try:
+        for reader in leaves:
+            lex = fieldarrays.load_lexicon(index_dir(data), reader, "lit")
+            assert lex is not None
+            field = reader.schema["lit"]
+            terms = [field.from_bytes(b) for b in reader.lexicon("lit")]
+            assert list(lex.terms) == terms and len(terms) > 500
+            expected = [reader.doc_frequency("lit", field.to_bytes(t)) for t in terms]
+            assert lex.doc_frequencies(np.array(terms)).tolist() == expected
+            probe = ["龘龘", "不存", "整改", terms[0], terms[-1], "\uffff\uffff"]
+            got = lex.doc_frequencies(np.array(probe)).tolist()
+            assert got == [reader.doc_frequency("lit", field.to_bytes(t)) for t in probe]
+            assert got[0] == got[-1] == 0 and got[2] > 0
+    finally:
+        top.close()
+
+
+def test_index_wide_frequencies_with_and_without_lexicons(data: Path) -> None:
+    grams = ["整改", "公务", "接待", "三会", "不存", "ab"]
+
+    def frequencies() -> tuple[list[int], list[int]]:
+        idx = NoticeIndex(data, poll_interval=0, cache_size=0)
+        try:
+            with idx.reading() as s:
+                gen = idx.generation()
+                whoosh = [s.doc_frequency("lit", s.schema["lit"].to_bytes(g)) for g in grams]
+                return gen.doc_frequencies("lit", grams).tolist(), whoosh
+        finally:
+            idx.close()
+
+    mapped, whoosh = frequencies()
+    assert mapped == whoosh and whoosh[0] > 0 and whoosh[4] == 0
+    shutil.rmtree(index_dir(data) / fieldarrays.DIR)
+    assert frequencies() == (mapped, whoosh)
+
+
 def _answers(d: Path) -> list:
     idx = NoticeIndex(d, poll_interval=0, cache_size=0)
     try:
@@ -129,7 +167,8 @@ def test_a_merge_leaves_only_the_live_segments_arrays(data: Path) -> None:
         top.close()
     names = [f.name for f in (index_dir(data) / fieldarrays.DIR).iterdir()]
     assert {n.split(".")[0] for n in names} == live
-    assert len(names) == len(live) * len(fieldarrays.FIELDS) * 4
+    per_segment = len(fieldarrays.FIELDS) * 4 + len(fieldarrays.LEXICONS) * 2
+    assert len(names) == len(live) * per_segment
     assert not [n for n in names if n.endswith(".tmp")]
 
 
