@@ -123,6 +123,7 @@ def search(p: SearchParams) -> dict[str, Any]:
             "csv": p.url("/search.csv", page=1),
             "xlsx": p.url("/search.xlsx", page=1),
             "json": p.url("/api/search"),
+            "atom": p.url("/search.atom", sort="relevance", view="list", page=1, per_page=20),
         },
     }
     for h in data["hits"]:
