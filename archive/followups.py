@@ -78,7 +78,7 @@ def stage_of(
     """The stage of a notice from its title, else from its opening's announcing sentence
     (a title such as 关于巡察反馈意见的通报 says nothing; 现将…整改进展情况予以公布 does)."""
     stages = load_stages() if stages is None else stages
-    if inspection_kind == REVIEW_KIND:
+    if REVIEW_KIND in re.split(r"[、,，\s]+", inspection_kind or ""):  # 常规、回头看 too
         return next((s for s in stages if s.code == REVIEW), Stage(REVIEW, "回头看"))
     texts = [_fold(title or "")]
     m = _ANNOUNCE.search(_fold(opening[:800]))

@@ -131,6 +131,8 @@ def build(root: Path, texts: dict[str, str]) -> tuple[Path, dict[str, str]]:
         ("中共某某局党组关于县委巡察反馈意见整改情况的通报", "", None, "completion"),
         ("中共某某局党组关于巡察“回头看”整改情况的通报", "", None, "review"),
         ("中共某某局党组关于巡察整改情况的通报", "", "回头看", "review"),
+        ("中共某某局党组关于巡察整改情况的通报", "", "常规、回头看", "review"),
+        ("中共某某局党组关于巡察整改情况的通报", "", "专项", "completion"),
         # The title says nothing; the announcing sentence of the opening does.
         (
             "中共某某局党组关于巡察反馈意见的通报",
