@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from indexer import recurrence
 from indexer.searching import open_index
 from tests.test_followups import build, notice_text
+from tests.webarchive import IMG, SCRIPT
 from web import create_app
 
 TOWN = dict(
@@ -177,3 +178,32 @@ def test_notice_page_and_json_show_the_chain(client: FlaskClient, town) -> None:
     assert 'data-testid="chain"' not in client.get(f"/notices/{ids['neighbour']}").get_data(
         as_text=True
     )
+
+
+def test_hostile_titles_in_a_chain_are_escaped(tmp_path: Path) -> None:
+    texts = {
+        "a": notice_text(
+            f"中共青松县松涛乡委员会关于县委第二轮巡察整改进展情况的通报{SCRIPT}",
+            unit="松涛乡党委",
+            signature="中共青松县松涛乡委员会",
+            problems=(EARLY["D"],),
+        ),
+        "b": notice_text(
+            f"中共青松县松涛乡委员会关于县委第二轮巡察集中整改情况的通报{IMG}",
+            unit="松涛乡党委",
+            signature="中共青松县松涛乡委员会",
+            signed="2023年12月1日",
+            problems=(EARLY["D"],),
+        ),
+    }
+    data, ids = build(tmp_path, texts)
+    client = create_app({"TESTING": True, "DATA_DIR": data}).test_client()
+    d = client.get(f"/api/notices/{ids['a']}").get_json()
+    assert all(c["title"].endswith(x) for c, x in zip(d["chain"], (SCRIPT, IMG), strict=True))
+    html = client.get(f"/notices/{ids['a']}").get_data(as_text=True)
+    chain = html[html.index('data-testid="chain"') :]
+    chain = chain[: chain.index("</section>")]
+    assert SCRIPT not in chain and IMG not in chain
+    assert "&lt;script&gt;" in chain and "&lt;img src=x onerror=alert(1)&gt;" in chain
+    html = client.get(f"/problems/{ids['a']}-1").get_data(as_text=True)
+    assert 'data-testid="recurs-in"' in html and "<img src=x" not in html
