@@ -13,6 +13,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.webarchive import IMG, SCRIPT, Truth, notice_year
+from web import create_app
 
 A = "{http://www.w3.org/2005/Atom}"
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$")
@@ -190,3 +191,52 @@ def test_search_page_offers_the_feed(client: FlaskClient) -> None:
     assert 'data-testid="feed"' in html and ">订阅</a>" in html
     d = client.get("/api/search?" + urlencode({"q": "公务接待", "sort": "date", "page": 1}))
     assert d.get_json()["links"]["atom"] == "/search.atom?q=%E5%85%AC%E5%8A%A1%E6%8E%A5%E5%BE%85"
+
+
+def test_a_busy_server_answers_503_with_retry_after(web_data) -> None:
+    """A costly feed query waits for the same slots as a costly search; none free: 503."""
+    app = create_app(
+        {"TESTING": True, "DATA_DIR": web_data, "COSTLY_SLOTS": 0, "COSTLY_WAIT": 0.05}
+    )
+    q = "公务 接待 审批 制度 公函 清单"  # six words: costly
+    resp = app.test_client().get("/search.atom?" + urlencode({"q": q}))
+    assert resp.status_code == 503
+    assert resp.headers["Retry-After"] == "5"
+    body = resp.get_json()
+    assert body == {"ok": False, "error": body["error"], "status": 503} and "正忙" in body["error"]
+    cheap = app.test_client().get("/search.atom?" + urlencode({"q": "公务接待"}))
+    assert cheap.status_code == 200
+
+
+HOSTILE_VALUES = [
+    "",
+    SCRIPT,
+    IMG,
+    "\x00\x07\x1b",
+    "%ff%fe",
+    "😀" * 10,
+    '"' * 30,
+    "(((((公务",
+    "公务 OR " * 20,
+    "-公车 " * 20,
+    "x" * 5000,
+    "type:<b>",
+    "year:9999999999999",
+]
+
+
+@pytest.mark.parametrize("name", ["q", "kind", "org", "region", "year", "type", "sort", "page"])
+def test_any_value_of_any_parameter_gives_a_feed_or_the_error_shape(
+    client: FlaskClient, name: str
+) -> None:
+    raw = [f"{name}=%ED%A0%80%FF", f"q=%E6%8E%A5%E5%BE%85&{name}=%00%C0"]  # not UTF-8
+    queries = [urlencode({"q": "接待"} | {name: v}) for v in HOSTILE_VALUES] + raw
+    for query in queries:
+        resp = client.get("/search.atom?" + query)
+        value = query
+        assert resp.status_code in (200, 400), (name, value, resp.status_code)
+        if resp.status_code == 200:
+            check_atom(ET.fromstring(resp.data))
+        else:
+            body = resp.get_json()
+            assert body["ok"] is False and body["status"] == 400 and body["error"]
