@@ -494,6 +494,19 @@ class Archive:
         return [NoticeSummary(*row[:-1], incomplete=bool(row[-1])) for row in rows]
 
     @guarded
+    def headers(self, opening: int = 600) -> list[dict[str, Any]]:
+        """Every notice's header columns and the first ``opening`` characters of its text:
+        what linking follow-up notices needs (``archive.followups``), without decoding JSON."""
+        cur = self._db.execute(
+            "SELECT id, title, organisation, province, city, district, inspector,"
+            " inspection_kind, round, inspection_start, inspection_end, feedback_date,"
+            " published_date, year, substr(text, 1, ?) AS opening FROM notices ORDER BY rowid",
+            (opening,),
+        )
+        names = [c[0] for c in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    @guarded
     def problem(self, problem_id: str) -> tuple[str, Problem]:
         """Look up ``<notice id>-<n>``; returns the notice id and the problem."""
         row = self._db.execute(

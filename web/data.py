@@ -7,8 +7,9 @@ from typing import Any
 
 from flask import current_app
 
+from archive import followups
 from archive.errors import NotFound
-from indexer import filters, taxonomy
+from indexer import filters, recurrence, taxonomy
 from indexer.results import ProblemDoc
 from indexer.similar import confident, similar
 from web import links, searchnav, sideview, statsdata
@@ -122,6 +123,7 @@ def search(p: SearchParams) -> dict[str, Any]:
             "csv": p.url("/search.csv", page=1),
             "xlsx": p.url("/search.xlsx", page=1),
             "json": p.url("/api/search"),
+            "atom": p.url("/search.atom", sort="relevance", view="list", page=1, per_page=20),
         },
     }
     for h in data["hits"]:
@@ -222,6 +224,7 @@ def problem(problem_id: str, with_ids: list[str], show_all: bool = False) -> dic
         "compare": [main, *others] if others else [],
         "missing": missing,
         "with": [o["id"] for o in others],
+        **recurrence.for_problem(get_index(), get_archive(), problem_id),  # 再次出现 links
     }
 
 
@@ -259,6 +262,7 @@ def notice(notice_id: str) -> dict[str, Any]:
         "problems": problems,
         "outline": _outline(problems),
         "paragraphs": _paragraphs(stored.text, n.problems),
+        "chain": [asdict(c) for c in followups.chain_of(get_archive(), notice_id)],
     }
 
 

@@ -61,7 +61,7 @@ _AND = {"AND", "&", "和"}
 _PROBLEM_PAGE = re.compile(
     r"^(/api)?/(problems/[^/]+|similar)$"
 )  # pages that rank similar problems
-_SEARCH_PATHS = {"/search", "/api/search", "/search.csv", "/search.xlsx"}
+_SEARCH_PATHS = {"/search", "/api/search", "/search.csv", "/search.xlsx", "/search.atom"}
 # Downloads of every matching row: each is costly whatever the query.
 _EXPORT_PATH = re.compile(r"^(/search|/compare|/problems/[^/]+/compare)\.(csv|xlsx)$")
 
