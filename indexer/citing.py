@@ -157,16 +157,12 @@ def list_titles(
     words = [w.lower() for w in q.split() if w]
     groups: dict[tuple[str, str], int] = {}
     group_of = np.full(len(values) + 1, -1, dtype=np.int64)
-    verb_of: list[str] = []
     for code, value in enumerate(values):
-        k, verb, title = (value.split("|", 2) + ["", ""])[:3]
+        k, _, title = (value.split("|", 2) + ["", ""])[:3]
         if k not in KINDS or not _matches_words(title, words):
             continue
         group_of[code] = groups.setdefault((k, title), len(groups))
-        verb_of.append(verb)
     names = list(groups)
-    kinds = {k: sum(1 for kk, _ in names if kk == k) for k in KINDS}
-    chosen = [i for i, (k, _) in enumerate(names) if not kind or k == kind]
     g = group_of[codes] if len(codes) else np.zeros(0, np.int64)
     sel = g >= 0
     docs, codes, g = docs[sel], codes[sel], g[sel]
@@ -176,13 +172,17 @@ def list_titles(
     udocs, ug = (uniq // G).astype(np.int64), (uniq % G).astype(np.int64)
     problem_mask = gen.kind("problem")
     problems = np.bincount(ug[problem_mask[udocs]], minlength=G)
-    nvals, ncodes = _column(gen, "notice_id")
+    _, ncodes = _column(gen, "notice_id")
     ovals, ocodes = _column(gen, "organisation")
     nn = np.unique(ncodes[udocs].astype(np.int64) * G + ug) % G
     notices = np.bincount(nn, minlength=G)
     on = np.unique(ocodes[udocs].astype(np.int64) * G + ug) % G
     units = np.bincount(on, minlength=G)
-    order = sorted(chosen, key=lambda i: (-int(notices[i]), -int(problems[i]), names[i][1]))
+    cited = np.bincount(ug, minlength=G)  # problems and organising sections citing it
+    present = [i for i in range(len(names)) if cited[i] > 0]  # under the filters
+    kinds = {k: sum(1 for i in present if names[i][0] == k) for k in KINDS}
+    chosen = [i for i in present if not kind or names[i][0] == kind]
+    order = sorted(chosen, key=lambda i: (-int(cited[i]), -int(notices[i]), names[i][1]))
     lo = (max(page, 1) - 1) * per_page
     rows = []
     for i in order[lo : lo + per_page]:
