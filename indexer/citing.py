@@ -10,17 +10,26 @@ field read), under any search filter.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from archive.citations import KINDS, Citation
+from archive.citations import KINDS, TITLES_PATH, VERBS_PATH, Citation
 from indexer import postings
 
 KEY_FIELD = "doc_keys"
 MAX_UNITS = 5  # issuing units named per title (the rest are counted)
+
+
+def fingerprint() -> str:
+    """The citation word lists: editing them changes what is indexed (a full rebuild)."""
+    h = hashlib.sha256()
+    for path in (VERBS_PATH, TITLES_PATH):
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
 
 
 def _key(c: Citation) -> str:

@@ -28,7 +28,7 @@ from whoosh.searching import Searcher
 
 from archive.errors import NotFound
 from archive.store import Archive
-from indexer import analysis, fastwrite, features, taxonomy, thesaurus
+from indexer import analysis, citing, fastwrite, features, taxonomy, thesaurus
 from indexer.documents import documents
 from indexer.errors import IndexBusy, IndexDamaged
 from indexer.schema import make_schema, schema_fingerprint
@@ -45,6 +45,7 @@ def fingerprint() -> str:
     h.update(taxonomy.fingerprint().encode())
     h.update(thesaurus.fingerprint().encode())
     h.update(features.fingerprint().encode())
+    h.update(citing.fingerprint().encode())
     return h.hexdigest()[:16]
 
 
