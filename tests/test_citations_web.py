@@ -227,6 +227,8 @@ def test_organising_sections_count_as_notices_not_problems(client: FlaskClient) 
     body = client.get("/api/documents", query_string={"q": "巡察整改工作方案"}).get_json()
     row = _row(body, "巡察整改工作方案")
     assert (row["problems"], row["notices"], row["units"]) == (0, 1, 1)
+    target = client.get(row["notices_url"].replace("/search", "/api/search", 1)).get_json()
+    assert [h["organisation"] for h in target["hits"]] == ["白石县文化旅游局"]
 
 
 def test_a_filter_narrows_the_listing(client: FlaskClient, truth: Truth) -> None:

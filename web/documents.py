@@ -78,6 +78,9 @@ def documents_data(p: SearchParams, kind: str) -> dict[str, Any]:
         row = r.to_dict()
         row["kind_label"] = KIND_LABELS[r.kind]
         row["search_url"] = _search_url(p, r.title)
+        row["notices_url"] = p.url(
+            "/search", q=f'doc:"{r.title}"', kind="notice", page=1, per_page=20
+        )
         row["more_units"] = max(0, r.units - len(r.top_units))
         for u in row["top_units"]:
             u["search_url"] = _search_url(p, r.title, u["name"])
