@@ -332,10 +332,12 @@ def problem_citations(p: Problem) -> list[Citation]:
     return cited_in(p.text or "", p.n)
 
 
-def outside_problems(notice: Notice, text: str) -> str:
-    """``text`` with every problem's text blanked out (same length, so spans stay valid)."""
+def outside_problems(notice: Notice, text: str) -> tuple[str, list[Problem]]:
+    """``text`` with every problem's text blanked out (same length, so spans stay valid),
+    and the problems whose text was not found in it as written."""
     out = text
     cursor = 0
+    lost: list[Problem] = []
     for p in notice.problems:
         if not p.text:
             continue
@@ -343,15 +345,23 @@ def outside_problems(notice: Notice, text: str) -> str:
         if at < 0:
             at = out.find(p.text)
         if at < 0:
+            lost.append(p)
             continue
         out = out[:at] + "\n" * len(p.text) + out[at + len(p.text) :]
         cursor = at + len(p.text)
-    return out
+    return out, lost
 
 
 def notice_citations(notice: Notice, text: str) -> list[Citation]:
-    """The documents the organising sections cite (the text outside every problem)."""
-    return cited_in(outside_problems(notice, text), "notice")
+    """The documents the organising sections cite (the text outside every problem). A title
+    also written in a problem that could not be located in ``text`` is left to the problem,
+    so it is never counted twice."""
+    outside, lost = outside_problems(notice, text)
+    found = cited_in(outside, "notice")
+    if not lost:
+        return found
+    theirs = {f"《{c.title}》" for p in lost for c in problem_citations(p)}
+    return [c for c in found if f"《{c.title}》" not in theirs]
 
 
 def cited_documents(notice: Notice, text: str | None = None) -> list[Citation]:

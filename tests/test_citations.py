@@ -230,6 +230,14 @@ def test_a_notice_gives_its_sections_and_each_problem_their_own_citations() -> N
     assert Citation.from_dict(got[0].to_dict()) == got[0]
 
 
+def test_a_problem_not_found_in_the_text_does_not_count_its_titles_twice() -> None:
+    # The stored text differs from the parsed problem (a traditional-character copy).
+    p1 = Problem(1, "1.", None, None, "公务接待", "1.针对公务接待问题。修订《公务接待管理办法》。")
+    text = "一、整改情况\n党组制定《整改方案》。\n1.針對公務接待問題。修訂《公务接待管理办法》。\n"
+    got = cited_documents(Notice(source="t.txt", problems=[p1]), text)
+    assert [(c.where, c.title) for c in got] == [("notice", "整改方案"), (1, "公务接待管理办法")]
+
+
 # -- the measured figures ----------------------------------------------------------------
 
 
