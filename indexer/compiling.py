@@ -133,6 +133,10 @@ def _exact(f: filters.Filter, value: str, messages: list[str]) -> wq.Query | Non
     return wq.Term(f.fields[0], value)
 
 
+def _text(f: filters.Filter, value: str, messages: list[str]) -> wq.Query | None:
+    return literal_query(f.fields[0], value)
+
+
 _MATCHERS = {
     "unit": _unit,
     "place": _place,
@@ -140,6 +144,7 @@ _MATCHERS = {
     "type": _type,
     "inspector": _inspector,
     "exact": _exact,
+    "text": _text,
 }
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from archive.citations import notice_citations, problem_citations
 from archive.model import Notice, Problem
 from archive.store import StoredNotice
 from archive.traditional import simplify_if_traditional
 from indexer import taxonomy
+from indexer.citing import citation_fields
 from indexer.features import features
 
 # Inspector level as users filter by it; the written word maps onto the usual five levels.
@@ -136,6 +138,7 @@ def documents(stored: StoredNotice) -> list[dict[str, Any]]:
         )
         if types:
             doc["types"] = ",".join(types)
+        doc.update(citation_fields(problem_citations(p)))
         doc["sim"] = " ".join(
             features(p.title, [s.title for s in p.subproblems], types, body=p.text)
         )
@@ -154,6 +157,7 @@ def documents(stored: StoredNotice) -> list[dict[str, Any]]:
         title_words=title,
         words=_outside_problems(text, n),
     )
+    notice_doc.update(citation_fields(notice_citations(n, text)))
     if all_types:
         notice_doc["types"] = ",".join(all_types)
     docs.append(notice_doc)

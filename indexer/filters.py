@@ -25,7 +25,8 @@ from dataclasses import dataclass
 #   inspector - an inspecting level (中央/省委/市委/区委/县委/其他) exactly, else the
 #               inspecting group's name containing the value literally
 #   exact     - the stored value exactly
-MATCHES = ("unit", "place", "year", "type", "inspector", "exact")
+#   text      - the field containing the value literally (its bigrams as a phrase)
+MATCHES = ("unit", "place", "year", "type", "inspector", "exact", "text")
 # The inspecting levels a notice is counted under (``indexer.documents.inspector_level``);
 # an ``inspector`` value spelling one of them matches the level exactly.
 INSPECTOR_LEVELS = ("中央", "省委", "市委", "区委", "县委", "其他")
@@ -123,6 +124,16 @@ FILTERS: tuple[Filter, ...] = (
         match="year",
         fields=("pubyear",),
         facets=(Facet("pubyear", "发布年份", 5),),
+    ),
+    Filter(
+        # The documents a problem cites (archive.citations): 《…公务接待管理办法》 as written
+        # or normalised; doc:"实施细则" finds the problems whose measures cite one.
+        name="doc",
+        label="引用文件",
+        aliases=("文件", "document"),
+        match="text",
+        fields=("doc_lit",),
+        examples=("公务接待管理办法",),
     ),
 )
 

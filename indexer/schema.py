@@ -11,7 +11,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from indexer import filters
 from indexer.analysis import ANALYSIS_VERSION, literal_analyzer, word_analyzer
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 
 # Facets shown to users, in display order: (field, Chinese label); declared with their
 # filters in ``indexer.filters``.
@@ -59,6 +59,11 @@ def make_schema() -> Schema:
         inspection_kind=KEYWORD(stored=True, commas=True),
         types=KEYWORD(stored=True, commas=True),
         date=ID(stored=True, sortable=True),  # for sorting by date: published, else feedback
+        # Cited documents (indexer.citing): the stored list, the titles ``doc:`` reads, and
+        # kind|verb|normalised-title keys the /documents listing counts.
+        citations=STORED,
+        doc_lit=TEXT(analyzer=lit, phrase=True),
+        doc_keys=KEYWORD(commas=True, lowercase=False),
         # Similar problems: discrete features scored by idf (see features.py).
         sim=KEYWORD(scorable=True, lowercase=False),
     )

@@ -29,7 +29,16 @@ from whoosh.searching import Searcher
 
 from archive.errors import NotFound
 from archive.store import Archive
-from indexer import analysis, fastwrite, features, fieldarrays, postings, taxonomy, thesaurus
+from indexer import (
+    analysis,
+    citing,
+    fastwrite,
+    features,
+    fieldarrays,
+    postings,
+    taxonomy,
+    thesaurus,
+)
 from indexer.documents import documents
 from indexer.errors import IndexBusy, IndexDamaged
 from indexer.schema import make_schema, schema_fingerprint
@@ -48,6 +57,7 @@ def fingerprint() -> str:
     h.update(taxonomy.fingerprint().encode())
     h.update(thesaurus.fingerprint().encode())
     h.update(features.fingerprint().encode())
+    h.update(citing.fingerprint().encode())
     return h.hexdigest()[:16]
 
 

@@ -57,7 +57,16 @@ def test_the_table_names_real_index_fields_and_unique_spellings() -> None:
     lowered = [s.lower() for s in spellings]
     assert len(set(lowered)) == len(lowered)
     assert [x.position for x in FACETS] == sorted({x.position for x in FACETS})
-    assert NAMES == ("org", "region", "year", "type", "inspector", "inspection", "pubyear")
+    assert NAMES == (
+        "org",
+        "region",
+        "year",
+        "type",
+        "inspector",
+        "inspection",
+        "pubyear",
+        "doc",
+    )
 
 
 def test_a_filter_with_an_unknown_match_is_refused() -> None:

@@ -35,6 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         api,
         audit,
         auth,
+        documents,
         errors,
         feeds,
         limits,
@@ -59,5 +60,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(audit.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(documents.bp)
     upload.init_app(app)
     return app

@@ -13,6 +13,7 @@ from indexer import filters, recurrence, taxonomy
 from indexer.results import ProblemDoc
 from indexer.similar import confident, similar
 from web import links, searchnav, sideview, statsdata
+from web.documents import citations_view
 from web.errors import Missing
 from web.params import FILTERS, SearchParams
 from web.resources import get_archive, get_index
@@ -191,6 +192,7 @@ def _problem_view(doc: dict[str, Any]) -> dict[str, Any]:
         "published_date": p.published_date or None,
         "region": {"province": p.province, "city": p.city, "district": p.district},
         "year": p.year,
+        "citations": citations_view(doc),
     }
 
 
