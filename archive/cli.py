@@ -389,6 +389,7 @@ def remove_cmd(notice_id: str, data: str | None) -> None:
     click.echo(f"已删除 {notice_id}（{stored.notice.title or stored.source}）")
 
 
+import archive.figures_eval  # noqa: E402, F401  (registers evaluate-figures)
 from archive import maintenance  # noqa: E402, F401  (registers reparse, check, rebuild)
 
 

@@ -158,7 +158,17 @@ def test_every_command_has_help_with_an_example(runner: CliRunner, command: str)
 
 
 def test_command_set_is_small() -> None:
-    assert COMMANDS == ["check", "ingest", "list", "parse", "rebuild", "remove", "reparse", "show"]
+    assert COMMANDS == [
+        "check",
+        "evaluate-figures",
+        "ingest",
+        "list",
+        "parse",
+        "rebuild",
+        "remove",
+        "reparse",
+        "show",
+    ]
 
 
 def test_every_command_is_in_the_readme(repo_root: Path) -> None:
