@@ -8,7 +8,7 @@ from typing import Any
 from archive.model import Notice, Problem
 from archive.store import StoredNotice
 from archive.traditional import simplify_if_traditional
-from indexer import taxonomy
+from indexer import figuresums, taxonomy
 from indexer.features import features
 
 # Inspector level as users filter by it; the written word maps onto the usual five levels.
@@ -158,4 +158,5 @@ def documents(stored: StoredNotice) -> list[dict[str, Any]]:
         notice_doc["types"] = ",".join(all_types)
     docs.append(notice_doc)
     docs.extend(problem_docs)
+    figuresums.add_fields(docs, n)  # figures with their spans; sums per generation
     return docs
