@@ -36,6 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         audit,
         auth,
         errors,
+        figures,
         limits,
         manage,
         pages,
@@ -57,5 +58,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(manage.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(review.bp)
+    app.register_blueprint(figures.bp)
     upload.init_app(app)
     return app
