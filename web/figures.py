@@ -156,7 +156,8 @@ def stats_section() -> dict[str, Any]:
     """The whole archive's sums by region, year, problem type and inspection level, every
     number with the link to its spans (the stats page, its JSON and CSV)."""
     s = _cached(("sums", "", ()), lambda gen: figuresums.sums(gen, "", {}))
-    kinds = [k for k, v in s["totals"].items() if v]
+    # Money first: on a phone the widest table scrolls, and the amounts are read most.
+    kinds = sorted((k for k, v in s["totals"].items() if v), key=lambda k: _measure(k) != "money")
     labels = kind_labels()
     tables = []
     for name, flt, label in figuresums.DIMENSIONS:
@@ -169,7 +170,7 @@ def stats_section() -> dict[str, Any]:
                 cells.append({"kind": k, "value": v, "shown": show(k, v) if v else "", "url": url})
             rows.append({"key": value, "label": _row_label(name, value), "cells": cells})
         # The largest first: money, then the other kinds in their order.
-        rows.sort(key=lambda r: tuple(-c["value"] for c in _money_first(r["cells"])))
+        rows.sort(key=lambda r: tuple(-c["value"] for c in r["cells"]))
         tables.append({"name": name, "filter": flt, "label": label, "rows": rows})
     return {
         "kinds": [{"kind": k, "label": labels[k]} for k in kinds],
@@ -186,10 +187,6 @@ def stats_section() -> dict[str, Any]:
         "tables": tables,
         "top_rows": TOP_ROWS,
     }
-
-
-def _money_first(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(cells, key=lambda c: _measure(c["kind"]) != "money")
 
 
 def csv_rows(section: dict[str, Any]) -> list[list[Any]]:
