@@ -153,3 +153,23 @@ def test_hostile_filter_values_are_escaped(client: FlaskClient) -> None:
     text = resp.get_data(as_text=True)
     assert "<img src=x" not in text and "&lt;img src=x" in text
     assert "没有找到这类数字" in text
+
+
+def test_problem_and_notice_pages_show_their_figures(client: FlaskClient) -> None:
+    d = _api(client, "/api/figures?kind=问责&type=official_cars")
+    (item,) = d["items"]
+    problem = _soup(client, item["url"]).select_one("[data-testid=doc-figures]")
+    summary = problem.summary.get_text()
+    # The problem's own figures, though its notice's summary is what the sums count.
+    assert "问责 2" in summary and "追回/退还/清退金额 5,000元" in summary
+    assert [m.get_text() for m in problem.select("mark")] == ["2", "0.5"]
+    notice = _soup(client, f"/notices/{item['notice_id']}").select_one("[data-testid=doc-figures]")
+    summary = notice.summary.get_text()
+    assert (
+        "问责 6" in summary
+        and "追回/退还/清退金额 12万元" in summary
+        and "建立完善制度 4" in summary
+    )
+    assert len(notice.select("li")) == 7  # 2 of the summary, 2 + 2 + 1 of the problems
+    # Not added again: problem 1's 问责 and money, problem 2's money (the summary has both).
+    assert len(notice.find_all(string=lambda s: "不重复相加" in s)) == 3

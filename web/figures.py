@@ -8,13 +8,14 @@ and the stats JSON/CSV use ``stats_section``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, jsonify, render_template, request
 from werkzeug.datastructures import MultiDict
 
-from archive.figures import Figure, kind_labels, load_kinds, summable
+from archive.figures import Figure, kind_labels, load_kinds, summable, totals
 from indexer import figuresums, taxonomy
 from web.csvexport import csv_response
 from web.errors import BadParameter
@@ -203,6 +204,29 @@ def csv_rows(section: dict[str, Any]) -> list[list[Any]]:
                     dim = f"问责与追缴·{labels[c['kind']]}·{table['label']}"
                     rows.append([dim, r["key"], r["label"], c["value"]])
     return rows
+
+
+@bp.app_template_global("doc_figures")
+def doc_figures(doc_id: str) -> dict[str, Any]:
+    """The figures of one problem, or of one notice with its problems (the partial template
+    ``_figures_doc.html`` on the problem and notice pages)."""
+    index = get_index()
+    doc = index.document(doc_id)
+    if doc is None:
+        return {"items": [], "totals": []}
+    docs = [doc]
+    if doc.get("kind") == "notice":
+        docs += index.problems_of(doc_id)
+    items = [_item(d, f) for d in docs for f in figuresums.stored_figures(d)]
+    figs = [f for d in docs for f in figuresums.stored_figures(d)]
+    if doc.get("kind") == "problem":  # a problem's own figures, whatever its notice sums
+        figs = [replace(f, counted=True) for f in figs]
+    labels = kind_labels()
+    sums = [
+        {"kind": k, "label": labels.get(k, k), "value": v, "shown": show(k, v)}
+        for k, v in totals(figs).items()
+    ]
+    return {"kind": doc.get("kind"), "items": items, "totals": sums}
 
 
 @bp.get("/figures")
