@@ -86,3 +86,18 @@ def test_other_dimensions_open_and_fit(viewport: str, open_page) -> None:
     assert w.page.locator("[data-testid=figures-totals] a").count() >= 5
     _no_overflow(w, "figures overview")
     w.assert_clean()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_notice_page_lists_its_figures(viewport: str, open_page, server) -> None:
+    items = server.api("/api/figures", kind="已完成")["items"]
+    notice_id = next(i["notice_id"] for i in items if i["doc_kind"] == "notice")
+    w = _open(open_page, viewport)
+    assert w.goto(f"/notices/{notice_id}") == 200
+    box = w.page.locator("[data-testid=doc-figures]")
+    box.locator("summary").click()
+    assert box.get_attribute("open") is not None
+    assert box.locator("mark.fig-num").count() >= 2
+    _no_overflow(w, "notice figures")
+    box.screenshot(path=str(SCREENSHOTS / f"facts-figures-notice-{viewport}.png"))
+    w.assert_clean()
