@@ -59,6 +59,13 @@ def _read(text: str) -> list[tuple[str, float | int, str, str]]:
         ("8个问题已全部整改到位。", [("已完成", 8, "个", "8个问题已全部整改到位")]),
         ("整改完成率达90.3％。", [("完成率", 90.3, "％", "完成率达90.3％")]),
         ("已完成整改任务５７项。", [("已完成", 57, "项", "已完成整改任务５７项")]),
+        (
+            "政务处分0人，教育提醒5人。",
+            [("政务处分", 0, "人", "政务处分0人"), ("批评教育", 5, "人", "教育提醒5人")],
+        ),
+        ("收缴违纪款3万元。", [("追回退还", 30000, "万元", "收缴违纪款3万元")]),
+        ("坚持建章立制12项。", [("制度", 12, "项", "建章立制12项")]),
+        ("共完成整改3个。", [("已完成", 3, "个", "完成整改3个")]),
     ],
 )
 def test_figures_read(text: str, expected: list[tuple[str, float, str, str]]) -> None:
@@ -80,6 +87,8 @@ def test_figures_read(text: str, expected: list[tuple[str, float, str, str]]) ->
         "对正在整改的2个问题紧盯时限。",
         "追缴相关费用。",  # no number at all
         "清退不符合条件的对象167户。",  # a count of households, not money
+        "排查安全隐患130项，已整改121项。",  # hazards fixed, not inspection problems
+        "完成整改任务的时限为2个月。",
     ],
 )
 def test_traps_give_no_figure(text: str) -> None:
@@ -160,7 +169,7 @@ def _copy_data(folder: Path, edits: dict[str, tuple[str, str]] | None = None) ->
 def test_kind_file_pins_its_effect(tmp_path: Path) -> None:
     text = "挽回经济损失3万元。"
     assert fg.figures(text, **_copy_data(tmp_path / "a")) == []
-    edited = _copy_data(tmp_path / "b", {"figure_kinds.tsv": ("|退赔\t", "|退赔|挽回\t")})
+    edited = _copy_data(tmp_path / "b", {"figure_kinds.tsv": ("|收缴\t", "|收缴|挽回\t")})
     (f,) = fg.figures(text, **edited)
     assert (f.kind, f.value) == ("追回退还", 30000)
 
