@@ -296,14 +296,18 @@ def problem_figures(p: Problem) -> list[Figure]:
     return figures(p.text, p.n)
 
 
-def outside_problems(text: str, notice: Notice) -> str:
-    """The notice text with each problem's text blanked (same length, so spans stay true)."""
+def outside_problems(text: str, notice: Notice) -> tuple[str, list[int]]:
+    """The notice text with each problem's text blanked (same length, so spans stay true),
+    and the problems whose text is not found in it (a problem read from a table)."""
+    missing = []
     for p in notice.problems:
         if p.text:
             i = text.find(p.text)
             if i >= 0:
                 text = text[:i] + "\n" * len(p.text) + text[i + len(p.text) :]
-    return text
+            else:
+                missing.append(p.n)
+    return text, missing
 
 
 def apply_counting_rule(found: NoticeFigures) -> NoticeFigures:
@@ -323,11 +327,13 @@ def apply_counting_rule(found: NoticeFigures) -> NoticeFigures:
 def notice_figures(text: str, notice: Notice) -> NoticeFigures:
     """Every figure of a notice: ``text`` is its full text (simplified characters), whose
     parts outside the problems give the notice-level figures."""
-    found = NoticeFigures(
-        notice=figures(outside_problems(text, notice), NOTICE),
-        problems={p.n: problem_figures(p) for p in notice.problems},
-    )
-    return apply_counting_rule(found)
+    outside, missing = outside_problems(text, notice)
+    problems = {p.n: problem_figures(p) for p in notice.problems}
+    # A problem not found as one piece of the text (a table row) may still be read outside:
+    # its own figures are not the notice's.
+    theirs = {(f.kind, f.value, f.text) for n in missing for f in problems[n]}
+    own = [f for f in figures(outside, NOTICE) if (f.kind, f.value, f.text) not in theirs]
+    return apply_counting_rule(NoticeFigures(notice=own, problems=problems))
 
 
 def totals(figs: Iterable[Figure]) -> dict[str, float]:

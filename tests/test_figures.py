@@ -141,6 +141,15 @@ def test_counting_rule_prefers_the_notice_total_and_else_sums_problems() -> None
     assert all(text[f.start : f.end] == f.text for f in found.notice)
 
 
+def test_a_problem_not_found_in_the_text_gives_no_notice_figure() -> None:
+    # A problem read from a table row: its text is not one piece of the notice text.
+    p = Problem(1, "1", None, None, "公车私用", "问题：公车私用 措施：对2名干部进行问责")
+    text = "一、总体情况\n共问责5人。\n二、问题\n公车私用 | 对2名干部进行问责 | 已完成\n"
+    found = fg.notice_figures(text, Notice(source="t.txt", problems=[p]))
+    assert [(f.kind, f.value) for f in found.notice] == [("问责", 5)]
+    assert [(f.kind, f.value, f.counted) for f in found.problems[1]] == [("问责", 2, False)]
+
+
 def test_rates_are_not_summed() -> None:
     figs = fg.figures("已完成7个，整改完成率88%。")
     assert fg.totals(figs) == {"已完成": 7}
