@@ -390,6 +390,7 @@ def remove_cmd(notice_id: str, data: str | None) -> None:
 
 
 import archive.citations_eval  # noqa: E402, F401  (registers evaluate-citations)
+import archive.figures_eval  # noqa: E402, F401  (registers evaluate-figures)
 from archive import maintenance  # noqa: E402, F401  (registers reparse, check, rebuild)
 
 

@@ -9,7 +9,7 @@ from archive.citations import notice_citations, problem_citations
 from archive.model import Notice, Problem
 from archive.store import StoredNotice
 from archive.traditional import simplify_if_traditional
-from indexer import taxonomy
+from indexer import figuresums, taxonomy
 from indexer.citing import citation_fields
 from indexer.features import features
 
@@ -162,4 +162,5 @@ def documents(stored: StoredNotice) -> list[dict[str, Any]]:
         notice_doc["types"] = ",".join(all_types)
     docs.append(notice_doc)
     docs.extend(problem_docs)
+    figuresums.add_fields(docs, n)  # figures with their spans; sums per generation
     return docs

@@ -8,10 +8,10 @@ from __future__ import annotations
 from whoosh import scoring
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from indexer import filters
+from indexer import figuresums, filters
 from indexer.analysis import ANALYSIS_VERSION, literal_analyzer, word_analyzer
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 
 # Facets shown to users, in display order: (field, Chinese label); declared with their
 # filters in ``indexer.filters``.
@@ -66,6 +66,8 @@ def make_schema() -> Schema:
         doc_keys=KEYWORD(commas=True, lowercase=False),
         # Similar problems: discrete features scored by idf (see features.py).
         sim=KEYWORD(scorable=True, lowercase=False),
+        figures=STORED,
+        figvals=figuresums.values_field(),  # accountability and money figures
     )
 
 

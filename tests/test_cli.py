@@ -161,6 +161,7 @@ def test_command_set_is_small() -> None:
     assert COMMANDS == [
         "check",
         "evaluate-citations",
+        "evaluate-figures",
         "ingest",
         "list",
         "parse",

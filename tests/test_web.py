@@ -593,9 +593,17 @@ def test_stats_page_csv_and_twin(client: FlaskClient, truth: Truth) -> None:
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:])))
     assert rows[0] == ["维度", "值", "名称", "数量"]
-    assert rows[1:] == [
+    counts = [
         [t["label"], r["key"], r["label"], str(r["count"])] for t in d["tables"] for r in t["rows"]
     ]
+    assert rows[1 : len(counts) + 1] == counts
+    # After the counts, the figure sums (问责与追缴), one row per number of the stats JSON.
+    figures = d["figures"]
+    n_figures = len(figures["totals"]) + sum(
+        1 for t in figures["tables"] for r in t["rows"] for c in r["cells"] if c["value"]
+    )
+    assert len(rows) == 1 + len(counts) + n_figures
+    assert all(r[0].startswith("问责与追缴·") for r in rows[len(counts) + 1 :])
 
 
 def test_stats_chart_links_lead_to_their_counts(client: FlaskClient) -> None:

@@ -38,6 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         documents,
         errors,
         feeds,
+        figures,
         limits,
         manage,
         pages,
@@ -61,5 +62,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(review.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(documents.bp)
+    app.register_blueprint(figures.bp)
     upload.init_app(app)
     return app

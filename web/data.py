@@ -12,7 +12,7 @@ from archive.errors import NotFound
 from indexer import filters, recurrence, taxonomy
 from indexer.results import ProblemDoc
 from indexer.similar import confident, similar
-from web import links, searchnav, sideview, statsdata
+from web import figures, links, searchnav, sideview, statsdata
 from web.documents import citations_view
 from web.errors import Missing
 from web.params import FILTERS, SearchParams
@@ -389,6 +389,7 @@ def stats() -> dict[str, Any]:
     out["map"] = statsdata.province_map(problems.facets.get("province", []))
     out["type_year"] = statsdata.type_by_year(problems.facets.get("year", []))
     out["durations"] = statsdata.durations(str(current_app.config["DATA_DIR"]))
+    out["figures"] = figures.stats_section()  # 问责与追缴: sums with links to their spans
     return out
 
 

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, render_template, request
 
 from archive.errors import NotFound
-from web import charts, data, docfind, exports, marks, similar_text
+from web import charts, data, docfind, exports, figures, marks, similar_text
 from web.csvexport import csv_response
 from web.errors import Missing
 from web.params import ID_RE, MAX_Q, PROBLEM_ID_RE, SearchParams, id_list
@@ -179,7 +179,8 @@ def _charts(d: dict) -> dict[str, str]:
 @bp.get("/stats.csv")
 def stats_csv():
     d = data.stats()
-    rows = ([t["label"], r["key"], r["label"], r["count"]] for t in d["tables"] for r in t["rows"])
+    rows = [[t["label"], r["key"], r["label"], r["count"]] for t in d["tables"] for r in t["rows"]]
+    rows += figures.csv_rows(d["figures"])  # 问责与追缴 sums, one row per number
     return csv_response(["维度", "值", "名称", "数量"], rows, "巡察整改统计.csv")
 
 
