@@ -11,7 +11,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -494,15 +494,26 @@ class Archive:
         return [NoticeSummary(*row[:-1], incomplete=bool(row[-1])) for row in rows]
 
     @guarded
-    def headers(self, opening: int = 600) -> list[dict[str, Any]]:
-        """Every notice's header columns and the first ``opening`` characters of its text:
-        what linking follow-up notices needs (``archive.followups``), without decoding JSON."""
-        cur = self._db.execute(
+    def headers(self, opening: int = 600, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """Every notice's (or those of ``ids``) header columns and the first ``opening``
+        characters of its text: what linking follow-up notices needs
+        (``archive.followups``), without decoding JSON."""
+        sql = (
             "SELECT id, title, organisation, province, city, district, inspector,"
             " inspection_kind, round, inspection_start, inspection_end, feedback_date,"
-            " published_date, year, substr(text, 1, ?) AS opening FROM notices ORDER BY rowid",
-            (opening,),
+            " published_date, year, substr(text, 1, ?) AS opening, rowid AS seq FROM notices"
         )
+        if ids is None:
+            return self._rows(sql + " ORDER BY rowid", (opening,))
+        out: list[dict[str, Any]] = []
+        for i in range(0, len(ids), 500):  # SQLite's limit on bound parameters
+            chunk = list(ids[i : i + 500])
+            where = f" WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY rowid"
+            out += self._rows(sql + where, (opening, *chunk))
+        return out
+
+    def _rows(self, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+        cur = self._db.execute(sql, params)
         names = [c[0] for c in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 

@@ -314,3 +314,20 @@ def test_chains_follow_the_archive(tmp_path: Path) -> None:
         assert [c.id for c in chain_of(a, ids["progress"])] == [ids["progress"], added]
         a.remove(added)
         assert chain_of(a, ids["progress"]) == []
+
+
+def test_chains_kept_up_to_date_equal_chains_built_afresh(tmp_path: Path) -> None:
+    texts = forestry_notices()
+    first = ("progress", "earlier", "other_unit")
+    data, ids = build(tmp_path, {k: texts[k] for k in first})
+    with Archive(data) as a:
+        assert followups.archive_chains(a) == {}
+        for k in [k for k in texts if k not in first]:
+            src = tmp_path / f"{k}.txt"
+            src.write_text(texts[k], encoding="utf-8")
+            a.ingest_path(src)
+            kept = followups.archive_chains(a)  # from the change log since the last call
+            assert kept == chains(a.headers())
+        assert len({c for chain in kept.values() for c in chain}) >= 3
+        a.remove(ids["progress"])
+        assert followups.archive_chains(a) == chains(a.headers())

@@ -45,11 +45,23 @@ def _warm(data: Path, seconds: float) -> None:
     from indexer.searching import warm
 
     report = warm(data, seconds=seconds)
+    if seconds > 0:
+        _warm_chains(data)
     click.echo(
         f"索引已预热：{report.documents:,} 个文档，{report.terms} 个常用词，"
         f"{report.cache_mb} MB，{report.seconds:.1f} 秒",
         err=True,
     )
+
+
+def _warm_chains(data: Path) -> None:
+    """The follow-up chains of the whole archive (``archive.followups``): built once here,
+    then kept up to date from the change log, so no notice page pays the first build."""
+    from archive.followups import archive_chains
+    from archive.store import Archive
+
+    with Archive(data, readonly=True) as a:
+        archive_chains(a)
 
 
 def _after_fork(data: Path) -> None:
