@@ -332,3 +332,22 @@ def test_a_problem_citing_nothing_has_an_empty_list(client: FlaskClient, truth: 
     body = client.get(f"/api/problems/{pid}").get_json()
     assert body["problem"]["citations"] == []
     assert 'data-testid="citations"' not in client.get(f"/problems/{pid}").get_data(as_text=True)
+
+
+def test_the_notice_page_lists_what_its_organising_sections_cite(
+    client: FlaskClient, truth: Truth
+) -> None:
+    nid = _by_source(truth, "baishi_culture.txt")
+    body = client.get(f"/api/notices/{nid}").get_json()
+    got = [(c["normalised"], c["kind"]) for c in body["citations"]]
+    assert got == [
+        (t, k) for f, w, t, k in INVENTED_CITES if f == "baishi_culture.txt" and w == "notice"
+    ]
+    html = client.get(f"/notices/{nid}").get_data(as_text=True)
+    assert "整改工作部分引用的文件" in html and "《巡察整改工作方案》" in html
+    plan = next(c for c in body["citations"] if c["normalised"] == "巡察整改工作方案")
+    found = client.get(plan["search_url"].replace("/search", "/api/search", 1)).get_json()
+    assert [h["id"] for h in found["hits"]] == [nid]
+    other = _by_source(truth, "qinghe_finance.txt")
+    assert client.get(f"/api/notices/{other}").get_json()["citations"] == []
+    assert 'data-testid="citations"' not in client.get(f"/notices/{other}").get_data(as_text=True)

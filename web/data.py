@@ -265,6 +265,7 @@ def notice(notice_id: str) -> dict[str, Any]:
         "outline": _outline(problems),
         "paragraphs": _paragraphs(stored.text, n.problems),
         "chain": [asdict(c) for c in followups.chain_of(get_archive(), notice_id)],
+        "citations": citations_view(get_index().document(notice_id) or {}),
     }
 
 

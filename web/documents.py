@@ -129,7 +129,10 @@ def citations_view(doc: dict[str, Any]) -> list[dict[str, Any]]:
                 "kind_label": KIND_LABELS[c["kind"]],
                 "start": c.get("start"),
                 "end": c.get("end"),
-                "search_url": SearchParams(q=f'doc:"{norm}"').url("/search"),
+                # An organising section's citation: the notices citing the same kind of rule.
+                "search_url": SearchParams(
+                    q=f'doc:"{norm}"', kind="notice" if c.get("where") == "notice" else "problem"
+                ).url("/search"),
                 "documents_url": _url(SearchParams(q=norm), c["kind"]),
             }
         )

@@ -98,3 +98,23 @@ def test_the_problem_page_lists_its_cited_documents(viewport: str, open_page, se
     w.page.wait_for_load_state("load")
     assert "/search?q=" + quote('doc:"', safe="") in w.page.url
     w.assert_clean()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_the_notice_page_lists_what_its_organising_sections_cite(
+    viewport: str, open_page, server
+) -> None:
+    # Seed 004's opening relays the feedback, studies a rule and issues a task table.
+    hits = server.api("/api/search", q="罗湖区残联谈话提醒", kind="notice")["hits"]
+    nid = hits[0]["id"]
+    cites = server.api(f"/api/notices/{nid}")["citations"]
+    assert {c["kind"] for c in cites} == {"issued", "studied"}
+    w = open_page(viewport)
+    assert w.goto(f"/notices/{nid}") == 200
+    section = w.page.locator("[data-testid=citations]")
+    section.scroll_into_view_if_needed()
+    assert section.locator("h2").inner_text() == "整改工作部分引用的文件"
+    assert section.locator("li").count() == len(cites)
+    assert w.overflow()["offenders"] == []
+    w.screenshot(f"facts-cite-notice-{viewport}")
+    w.assert_clean()
