@@ -222,6 +222,7 @@ def problem(problem_id: str, with_ids: list[str], show_all: bool = False) -> dic
         "compare": [main, *others] if others else [],
         "missing": missing,
         "with": [o["id"] for o in others],
+        "figures": figures.doc_figures(problem_id),  # 问责与追缴 figures it states
     }
 
 
@@ -259,6 +260,7 @@ def notice(notice_id: str) -> dict[str, Any]:
         "problems": problems,
         "outline": _outline(problems),
         "paragraphs": _paragraphs(stored.text, n.problems),
+        "figures": figures.doc_figures(notice_id),  # 问责与追缴 figures, counting rule applied
     }
 
 
