@@ -17,6 +17,8 @@ What is added (the counting rule, ``archive.figures.apply_counting_rule``):
 from __future__ import annotations
 
 import json
+import threading
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,41 +82,54 @@ def stored_figures(fields: dict[str, Any]) -> list[Figure]:
 # -- per-generation matrices ------------------------------------------------------------------
 
 
-def _segment_matrix(reader: Any, kinds: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def _segment_values(reader: Any, kinds: list[str]) -> tuple[np.ndarray, ...]:
+    """A segment's figure sums, sparse: (local documents, kind rows, counted, own)."""
     from indexer import postings
 
-    n = reader.doc_count_all()
-    counted = np.zeros((len(kinds), n), dtype=np.float64)
-    own = np.zeros((len(kinds), n), dtype=np.float64)
     row = {k: i for i, k in enumerate(kinds)}
+    docs, rows, counted, own = [], [], [], []
     for doc, raw in enumerate(postings.column(reader, VALUES_FIELD, "")):
         if not raw:
             continue
         for kind, (c, o) in json.loads(raw).items():
-            i = row.get(kind)
-            if i is not None:
-                counted[i, doc] = c
-                own[i, doc] = o
-    return counted, own
+            if kind in row:
+                docs.append(doc)
+                rows.append(row[kind])
+                counted.append(c)
+                own.append(o)
+    return (
+        np.array(docs, dtype=np.int64),
+        np.array(rows, dtype=np.int64),
+        np.array(counted, dtype=np.float64),
+        np.array(own, dtype=np.float64),
+    )
+
+
+_by_generation: weakref.WeakKeyDictionary[Any, tuple[list[str], np.ndarray, np.ndarray]] = (
+    weakref.WeakKeyDictionary()
+)
+_lock = threading.Lock()
 
 
 def matrices(gen: Any) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """(kinds, counted, own): kind × document float64 sums, once per generation (each
-    segment's part once per segment)."""
+    """(kinds, counted, own): kind × document float64 sums, built once per generation (kept
+    with it, not in its postings cache) from each segment's sparse values (once per segment)."""
     kinds = _kinds()
-    key = ("figuresums", tuple(kinds))
-    found = gen.cache.get(key)
-    if found is None:
-        counted = np.zeros((len(kinds), gen.n), dtype=np.float64)
-        own = np.zeros((len(kinds), gen.n), dtype=np.float64)
-        for reader, offset in gen.leaves:
-            c, o = gen.segments.get(
-                reader, f"figvals:{','.join(kinds)}", lambda r=reader: _segment_matrix(r, kinds)
-            )
-            counted[:, offset : offset + c.shape[1]] = c
-            own[:, offset : offset + o.shape[1]] = o
-        found = (kinds, counted, own)
-        gen.cache.put(key, found, counted.nbytes + own.nbytes)
+    with _lock:
+        found = _by_generation.get(gen)
+    if found is not None and found[0] == kinds:
+        return found
+    counted = np.zeros((len(kinds), gen.n), dtype=np.float64)
+    own = np.zeros((len(kinds), gen.n), dtype=np.float64)
+    for reader, offset in gen.leaves:
+        docs, rows, c, o = gen.segments.get(
+            reader, f"figvals:{','.join(kinds)}", lambda r=reader: _segment_values(r, kinds)
+        )
+        counted[rows, docs + offset] = c
+        own[rows, docs + offset] = o
+    found = (kinds, counted, own)
+    with _lock:
+        _by_generation[gen] = found
     return found
 
 

@@ -173,3 +173,12 @@ def test_problem_and_notice_pages_show_their_figures(client: FlaskClient) -> Non
     assert len(notice.select("li")) == 7  # 2 of the summary, 2 + 2 + 1 of the problems
     # Not added again: problem 1's 问责 and money, problem 2's money (the summary has both).
     assert len(notice.find_all(string=lambda s: "不重复相加" in s)) == 3
+
+
+def test_problem_and_notice_json_twins_carry_their_figures(client: FlaskClient) -> None:
+    item = _api(client, "/api/figures?kind=问责&type=official_cars")["items"][0]
+    problem = _api(client, f"/api/problems/{item['doc_id']}")["figures"]
+    assert [(i["kind"], i["value"]) for i in problem["items"]] == [("问责", 2), ("追回退还", 5000)]
+    notice = _api(client, f"/api/notices/{item['notice_id']}")["figures"]
+    totals = {t["kind"]: t["value"] for t in notice["totals"]}
+    assert totals == {"问责": 6, "追回退还": 120000, "制度": 4, "批评教育": 1}

@@ -227,6 +227,7 @@ def problem(problem_id: str, with_ids: list[str], show_all: bool = False) -> dic
         "missing": missing,
         "with": [o["id"] for o in others],
         **recurrence.for_problem(get_index(), get_archive(), problem_id),  # 再次出现 links
+        "figures": figures.doc_figures(problem_id),  # 问责与追缴 figures it states
     }
 
 
@@ -266,6 +267,7 @@ def notice(notice_id: str) -> dict[str, Any]:
         "paragraphs": _paragraphs(stored.text, n.problems),
         "chain": [asdict(c) for c in followups.chain_of(get_archive(), notice_id)],
         "citations": citations_view(get_index().document(notice_id) or {}),
+        "figures": figures.doc_figures(notice_id),  # 问责与追缴 figures, counting rule applied
     }
 
 
