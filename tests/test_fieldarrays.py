@@ -25,9 +25,9 @@ SEEDS = sorted((REPO / "seeds").glob("*.txt"))
 QUERIES = ["公务接待", "整改 台账", '"三会一课"', "资金 OR 经费", "干部 -培训", "学习 year:2021"]
 
 
-@pytest.fixture()
-def data(tmp_path: Path) -> Path:
-    d = tmp_path / "data"
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("fieldarrays") / "data"
     ingest_all(d, SEEDS + NOTICES[:8])
     build(d)
     ingest_all(d, NOTICES[8:])
@@ -35,6 +35,12 @@ def data(tmp_path: Path) -> Path:
         a.remove(a.notice_ids()[0])
     sync(d, merge=False)
     return d
+
+
+@pytest.fixture()
+def data(built: Path, tmp_path: Path) -> Path:
+    """A copy of the two-segment archive and index: tests damage and merge their own."""
+    return Path(shutil.copytree(built, tmp_path / "data"))
 
 
 def _leaves(d: Path):
