@@ -98,21 +98,9 @@ class Listing:
 
 def _pairs(gen: Any) -> tuple[list[str], np.ndarray, np.ndarray]:
     """(values, docs, codes) of the key field over live documents."""
-    vocab: dict[str, int] = {}
-    docs, codes = [], []
-    for reader, offset in gen.leaves:
-        values, d, c = gen.segments.get(
-            reader, f"pairs:{KEY_FIELD}", lambda r=reader: postings.keyword_pairs(r, KEY_FIELD)
-        )
-        lut = np.array([vocab.setdefault(v, len(vocab)) for v in values], dtype=np.int32)
-        if len(d):
-            docs.append(d + offset)
-            codes.append(lut[c])
-    if not docs:
-        return list(vocab), np.zeros(0, np.int32), np.zeros(0, np.int32)
-    d, c = np.concatenate(docs), np.concatenate(codes)
+    values, d, c = gen.keyword_pairs(KEY_FIELD)
     keep = gen.live[d]
-    return list(vocab), d[keep], c[keep]
+    return values, d[keep], c[keep]
 
 
 def _column(gen: Any, name: str) -> tuple[list[Any], np.ndarray]:

@@ -368,7 +368,9 @@ class Generation:
                 codes[offset : offset + len(local)] = lut[local]
         return list(vocab), codes
 
-    def _global_pairs(self, name: str) -> tuple[list[Any], np.ndarray, np.ndarray]:
+    def keyword_pairs(self, name: str) -> tuple[list[Any], np.ndarray, np.ndarray]:
+        """(values, documents, value codes) of a comma-keyword field: one pair per value
+        of each document, deleted documents included (the caller's live mask)."""
         vocab: dict[Any, int] = {}
         docs, codes = [], []
         for reader, offset in self.leaves:
@@ -391,7 +393,7 @@ class Generation:
                 out: dict[str, tuple[list[Any], np.ndarray, np.ndarray | None]] = {}
                 for name, _ in FACETS:
                     if name in MULTI:
-                        values, docs, codes = self._global_pairs(name)
+                        values, docs, codes = self.keyword_pairs(name)
                         out[name] = (values, codes, docs)
                     else:
                         values, codes = self._global_codes(name, None, ordered=False)
