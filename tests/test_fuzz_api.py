@@ -38,8 +38,11 @@ SOURCES = sorted((REPO / "seeds").glob("*.txt")) + sorted(
 # The documented limits (web contract, web/params.py): beyond them a request is a 400.
 MAX_Q, MAX_FILTER, MAX_PAGE, MAX_PER_PAGE, MAX_COMPARE = 500, 200, 1000, 100, 8
 PROBLEM_ID = re.compile(r"[0-9a-f]{16}-[1-9][0-9]{0,4}")
+# Derandomized: the same 400 examples on every run, so a run of CI never fails on an
+# example another run did not draw. Search a new region with --hypothesis-seed=N.
 FUZZ = settings(
     max_examples=400,
+    derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
