@@ -59,9 +59,8 @@ NOTICE_B = """中共白水县林业局党组关于县委巡察反馈意见整改
 """
 
 
-@pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NoticeIndex]:
-    root = tmp_path_factory.mktemp("figures")
+def build_two_notices(root: Path) -> Path:
+    """An archive of NOTICE_A and NOTICE_B in ``root``/data, indexed."""
     data = root / "data"
     with Archive(data) as a:
         for name, text in (("a.txt", NOTICE_A), ("b.txt", NOTICE_B)):
@@ -69,6 +68,12 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NoticeIndex]:
             path.write_text(text, encoding="utf-8")
             assert a.ingest_path(path).status == "added"
     build(data)
+    return data
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NoticeIndex]:
+    data = build_two_notices(tmp_path_factory.mktemp("figures"))
     idx = open_index(data, poll_interval=0)
     yield idx
     idx.close()

@@ -13,22 +13,12 @@ import pytest
 from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
 
-from archive.store import Archive
-from indexer.writing import build
-from tests.test_figures_index import NOTICE_A, NOTICE_B
+from tests.test_figures_index import build_two_notices
 
 
 @pytest.fixture(scope="module")
 def web_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("figweb")
-    data = root / "data"
-    with Archive(data) as a:
-        for name, text in (("a.txt", NOTICE_A), ("b.txt", NOTICE_B)):
-            path = root / name
-            path.write_text(text, encoding="utf-8")
-            assert a.ingest_path(path).status == "added"
-    build(data)
-    return data
+    return build_two_notices(tmp_path_factory.mktemp("figweb"))
 
 
 def _soup(client: FlaskClient, url: str) -> BeautifulSoup:
