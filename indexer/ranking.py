@@ -34,7 +34,8 @@ from indexer.postings import bm25_params, idf
 # 1.6 × the documents at 1 k notices (tests/test_querying.py pins that they pass).
 MAX_POSTINGS_PER_DOC = 8  # postings read ≤ this × documents in the index
 MIN_POSTINGS = 2_000  # … but a tiny index may always read this many
-MAX_TERMS = 150  # distinct terms, thesaurus alternatives included (a prefix counts once)
+MAX_TERMS = 150  # distinct terms, thesaurus alternatives included (a prefix or a literal
+# phrase counts once)
 MAX_NEGATED = 30  # distinct terms under a negation (each is read whole to exclude)
 MAX_SECONDS = 5.0  # wall time for scoring one query
 CONCEPT_BAND = 0.9  # concept-only matches score at most this × the lowest literal match
@@ -72,13 +73,19 @@ def _leaves(node: Any) -> int:
 
 def estimate(gen: Generation, q: Any) -> Cost:
     """What scoring ``q`` reads: distinct terms and the sum of their document frequencies."""
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str]] = set()  # terms read
+    conditions: set[tuple[str, str]] = set()  # terms and phrases counted
     cost = Cost()
 
-    def term(fieldname: str, text: str) -> None:
+    def read(fieldname: str, text: str) -> None:
         if (fieldname, text) not in seen:
             seen.add((fieldname, text))
             cost.postings += gen.df(fieldname, text)
+
+    def term(fieldname: str, text: str) -> None:
+        read(fieldname, text)
+        if (fieldname, text) not in conditions:
+            conditions.add((fieldname, text))
             cost.terms += 1
 
     def walk(node: Any, negated: bool = False) -> None:
@@ -93,23 +100,24 @@ def estimate(gen: Generation, q: Any) -> Cost:
             walk(node.b, negated=True)
         elif isinstance(node, wq.Not):
             walk(node.query, negated=True)
-        elif isinstance(node, Literal):
-            for g in node.grams:
-                term(node.fieldname, g)
+        elif isinstance(node, Literal | wq.Phrase):
+            # A phrase is one condition however long: its grams or words are read in full
+            # (priced in postings) but add no breadth the way OR-ed words do.
+            parts = node.grams if isinstance(node, Literal) else node.words
+            if (node.fieldname, "\0".join(parts)) not in conditions:
+                conditions.add((node.fieldname, "\0".join(parts)))
+                cost.terms += 1
+            for part in parts:
+                read(node.fieldname, part)
         elif isinstance(node, Concept):
             for code in node.codes:
                 term("types", code)
-        elif isinstance(node, wq.Term | wq.Phrase):
-            words = [node.text] if isinstance(node, wq.Term) else node.words
-            for w in words:
-                if isinstance(w, str):
-                    term(node.fieldname, w)
+        elif isinstance(node, wq.Term):
+            term(node.fieldname, node.text)
         elif type(node) is wq.Prefix:
             cost.terms += 1
             for t in gen.prefix_terms(node.fieldname, node.text):
-                if (node.fieldname, t) not in seen:
-                    seen.add((node.fieldname, t))
-                    cost.postings += gen.df(node.fieldname, t)
+                read(node.fieldname, t)
         elif isinstance(node, wq.Every):
             cost.postings += gen.n
         elif isinstance(node, wq.CompoundQuery | wq.BinaryQuery | wq.Not):

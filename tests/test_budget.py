@@ -121,3 +121,17 @@ def test_a_long_excluded_phrase_is_one_condition_not_refused(index):
     assert with_phrase and with_phrase < base
     assert without == base - with_phrase
     assert index.search(f"接待 -“{phrase}” -(公车 OR 会议)").total <= len(without)
+
+
+def test_long_filter_phrases_count_once_not_per_bigram(index):
+    """A filter value or quoted phrase is one condition, however long: a valid query with
+    long text filters (up to the web's lengths) is not refused for its bigrams."""
+    long_text = "淮北市红十字会公务接待管理规定执行情况" * 15  # 285 characters, 284 bigrams
+    with index.reading():
+        gen = index.generation()
+        short = estimate(gen, compile_query(parse('公务接待 "淮北市红十字会"')).query)
+        long = estimate(gen, compile_query(parse(f'公务接待 "{long_text}"')).query)
+    assert long.terms == short.terms < MAX_TERMS
+    assert long.postings > short.postings  # every bigram is still read and priced
+    r = index.search("公务接待", filters={"region": long_text, "inspector": long_text})
+    assert r.total == 0
