@@ -1,0 +1,221 @@
+"""The knowledge (taxonomy, thesaurus, dictionary) on a corpus of ten new notices, one per sector.
+
+The notices in tests/data/corpus/va*.txt (a court, a procuratorate, a tax bureau, a maritime
+bureau, a university, a bank branch, agriculture, ecology, emergency management and veterans
+affairs) were written to grow the domain knowledge. EXPECTED_TEXT and QUERIES were written by
+reading each problem before any tagger or search was run on them: the types that describe the
+problem, and the problems a user's keyword must find. KNOWN_DEVIATIONS says where the tagger
+is known to disagree with that reading, and why.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS_DIR = REPO / "tests" / "data" / "corpus"
+
+# notice file stem -> "n: type type  # what the problem is", one line per problem.
+EXPECTED_TEXT: dict[str, str] = {
+    "va01_court": """
+        1: theory_study first_topic                       # 第一议题、中心组学习流于读文件
+        2: trial_execution funds_held_for_others          # 执行案款发放不及时、不明款挂账
+        3: trial_execution                                # 超审限、长期未结、终本质量不高
+        4: main_responsibility integrity_risk             # 主体责任传导不够，审判执行廉政风险
+        5: trial_execution finance                        # 诉讼费应退未退
+        6: official_cars                                  # 审判辅助用车公车私用苗头
+        7: allowances reimbursement finance               # “办案补助”发津补贴，差旅费报销不严
+        8: cadre_selection                                # 法官员额遴选、干部选拔任用把关不严
+        9: org_life party_building party_business_integration
+                                                          # 三会一课记录不全，党建业务两张皮
+        10: previous_rectification trial_execution        # 上轮巡察司法拍卖辅助监管整改不彻底
+    """,
+    "va02_procuratorate": """
+        1: theory_study                                   # 中心组学习不深入，与检察业务结合不紧
+        2: procuratorial_supervision environment          # 公益诉讼履职不充分（生态环境、食品药品）
+        3: procuratorial_supervision judicial_administration
+                                                          # 刑事执行检察：社区矫正脱管漏管、财产刑
+        4: main_responsibility integrity_risk             # 主体责任不到位，检察权运行廉政风险
+        5: funds_held_for_others                          # 涉案款物移交不及时、台账与实物不符
+        6: official_reception                             # 办案经费列支接待，无公函无清单
+        7: aid_eligibility social_assistance              # 国家司法救助申请人困难条件审核不严
+        8: cadre_management                               # 检察官员额动态管理、辅助人员配置
+        9: org_life                                       # 三会一课、组织生活会批评辣味不足
+        10: previous_rectification audit_rectification fixed_assets official_cars
+                                                          # 上轮：固定资产账实不符、办案用车维修
+    """,
+    "va03_tax": """
+        1: tax_collection                                 # 组织收入“过头税”苗头
+        2: tax_collection                                 # 欠税清缴不力
+        3: tax_collection                                 # 留抵退税审核不严、骗取退税
+        4: tax_collection business_environment            # 税收优惠（减免税）落实不精准
+        5: tax_collection integrity_risk                  # 核定征收权力运行监督缺失、“人情税”
+        6: tax_collection regulation_enforcement          # 稽查选案随意、久查不结、自由裁量
+        7: allowances reimbursement finance               # “税收协助费”补助、报销凭证不全
+        8: cadre_management                               # 重点岗位干部交流轮岗不到位
+        9: org_life party_member_management               # 三会一课不规范，党员教育管理松散
+        10: previous_rectification audit_rectification outsourcing
+                                                          # 上轮巡察审计：办税厅外包服务费结算
+    """,
+    "va04_maritime": """
+        1: theory_study                                   # 理论学习与海事监管结合不够
+        2: maritime_safety formalism_bureaucratism        # 船舶安全检查流于形式
+        3: maritime_safety administrative_approval        # 船员适任证书考试发证把关不严
+        4: maritime_safety administrative_approval integrity_risk
+                                                          # 通航水域施工作业许可审批廉政风险
+        5: official_cars                                  # 海巡艇使用和燃油管理（类似公车私用）
+        6: allowances                                     # 出海补贴、值班费违规发放
+        7: procurement bidding                            # 航标维护项目化整为零规避招标
+        8: party_building org_life party_member_management
+                                                          # 海事处党支部薄弱、三会一课、党员管理
+        9: maritime_safety environment                    # 船舶污染物接收处置监管不到位
+        10: previous_rectification fixed_assets asset_disposal
+                                                          # 上轮巡察：账实不符、船艇报废处置
+    """,
+    "va05_university": """
+        1: theory_study school_management                 # 中心组学习不系统、思政课建设薄弱
+        2: ideology                                       # 意识形态责任制，讲座论坛阵地管理
+        3: student_aid aid_eligibility                    # 国家助学金资助对象认定不精准
+        4: collective_decision                            # 三重一大执行不严、个人说了算
+        5: research_funds reimbursement fund_misuse       # 横向课题经费报销不严、劳务费虚列
+        6: allowances                                     # 课时津贴、超工作量补贴、自设奖励
+        7: procurement bidding engineering_projects       # 实验室设备采购、基建工程规避招标
+        8: cadre_selection                                # 选拔任用把关不严、班子配备不齐
+        9: org_life party_building                        # 教师党支部双带头人、组织生活质量
+        10: previous_rectification assets_property asset_disposal revenue_management
+                                                          # 上轮巡视：出租收入未入账反弹
+    """,
+    "va06_bank": """
+        1: theory_study credit_management                 # 学习金融会议精神不深入、普惠贷款不足
+        2: credit_management                              # 贷前调查不实、贷后缺位、借新还旧掩盖不良
+        3: credit_management                              # 授信审批把关不严、集团客户统一授信
+        4: official_reception banquets                    # 营销费用列支业务招待费、变相公款吃喝
+        5: allowances                                     # “营销奖励”发福利、绩效工资二次分配
+        6: procurement bidding engineering_projects       # 网点装修工程、集中采购化整为零
+        7: collective_decision                            # 三重一大：大额费用行长个人说了算
+        8: cadre_selection cadre_management               # 支行行长任前考察、交流轮岗
+        9: financial_risk                                 # 员工行为、反洗钱客户身份识别
+        10: previous_rectification audit_rectification small_treasury asset_disposal
+                                                          # 上轮巡视审计：抵债资产处置、账外经营
+    """,
+    "va07_agriculture": """
+        1: theory_study decision_implementation rural_revitalization
+                                                          # 学习贯彻“三农”部署不深入
+        2: agri_subsidies aid_eligibility fund_misuse     # 耕地地力保护补贴面积审核不严、虚报冒领
+        3: agri_subsidies aid_eligibility fund_misuse     # 农机购置补贴核验不严、一机多补
+        4: rural_revitalization engineering_projects      # 高标准农田施工质量、验收不严
+        5: poverty_monitoring special_funds rural_revitalization
+                                                          # 衔接资金项目慢、资金闲置
+        6: village_assets village_affairs contracts       # 村级财务审计、集体资产租赁合同、租金未收
+        7: regulation_enforcement                         # 农业综合行政执法宽松软、以罚代管
+        8: collective_decision special_funds              # 项目资金分配“一言堂”
+        9: official_cars                                  # 执法用车公车私用
+        10: previous_rectification rectification_lookback # 上轮巡察整改“回头看”不到位、反弹
+    """,
+    "va08_ecology": """
+        1: theory_study                                   # 学习贯彻生态文明思想不深入
+        2: eco_enforcement environment previous_rectification
+                                                          # 中央生态环保督察反馈问题整改迟缓
+        3: eco_enforcement regulation_enforcement environment
+                                                          # 环境执法宽松软、违法排污查处不力
+        4: eco_enforcement administrative_approval        # 环评审批、排污许可把关不严
+        5: eco_enforcement                                # 自动监测数据弄虚作假、第三方运维
+        6: special_funds environment                      # 大气污染防治专项资金闲置
+        7: outsourcing procurement contracts              # 购买环境监测服务不规范、履约验收
+        8: allowances                                     # 野外监测补贴、加班费违规发放
+        9: party_building party_business_integration      # 基层党建薄弱、党建业务融合不够
+        10: petitions environment                         # 环境信访投诉办理不及时
+    """,
+    "va09_emergency": """
+        1: theory_study safety_emergency                  # 学习安全生产重要论述不深入
+        2: work_safety_regulation safety_emergency regulation_enforcement
+                                                          # 安全生产监管执法宽松软、重大事故隐患
+        3: safety_emergency                               # 安全生产责任制、党政同责、三管三必须
+        4: emergency_response safety_emergency formalism_bureaucratism
+                                                          # 应急预案不修订、演练走过场
+        5: emergency_response fixed_assets                # 应急物资储备不足、账实不符
+        6: social_assistance aid_eligibility sector_conduct
+                                                          # 自然灾害救助对象认定不精准、优亲厚友
+        7: outsourcing                                    # 购买安全技术服务、第三方机构监管缺失
+        8: banquets gifts_gratuities eight_rules          # 执法接受企业宴请、收受土特产
+        9: cadre_management                               # 执法队伍专业化程度低
+        10: previous_rectification special_funds          # 上轮巡察：安全生产专项资金
+    """,
+    "va10_veterans": """
+        1: theory_study                                   # 中心组学习计划性不强
+        2: veteran_affairs aid_eligibility                # 优抚对象认定、死亡后继续领抚恤补助
+        3: veteran_affairs                                # 退役士兵安置不规范
+        4: veteran_affairs                                # 烈士纪念设施管护不到位
+        5: veteran_affairs fund_misuse special_funds      # 服务站建设补助资金被挪用
+        6: veteran_affairs aid_eligibility social_assistance
+                                                          # 困难退役军人帮扶援助对象审核不严
+        7: allowances gifts_gratuities eight_rules        # 以慰问名义买购物卡发给干部
+        8: reimbursement finance                          # 军休所经费报销附件不全、白条入账
+        9: party_building org_life cadre_management       # 三会一课不规范、干部年龄老化
+        10: previous_rectification petitions              # 上轮巡察：信访积案化解不力反弹
+    """,
+}
+
+# query -> the corpus problems ("stem-n") it must find in the top 20: literal matches and
+# problems that say the same thing in other words (synonyms, narrower terms, the type).
+QUERIES: dict[str, list[str]] = {
+    # va01 court
+    "执行案款": ["va01_court-2", "va02_procuratorate-5"],
+    "超审限": ["va01_court-3"],
+    "公车私用": ["va01_court-6", "va04_maritime-5", "va07_agriculture-9"],
+    "诉讼费": ["va01_court-5"],
+    # va02 procuratorate
+    "公益诉讼": ["va02_procuratorate-2"],
+    "司法救助": ["va02_procuratorate-7"],
+    "涉案财物": ["va02_procuratorate-5"],
+    # va03 tax
+    "欠税": ["va03_tax-2"],
+    "留抵退税": ["va03_tax-3"],
+    "税收优惠": ["va03_tax-4"],
+    "人情税": ["va03_tax-5"],
+    # va04 maritime
+    "船舶安全检查": ["va04_maritime-2"],
+    "行政许可": ["va04_maritime-3", "va04_maritime-4", "va08_ecology-4"],
+    "船舶污染": ["va04_maritime-9"],
+    # va05 university
+    "助学金": ["va05_university-3"],
+    "横向课题": ["va05_university-5"],
+    "课时津贴": ["va05_university-6"],
+    "个人说了算": ["va05_university-4", "va06_bank-7", "va07_agriculture-8"],
+    # va06 bank
+    "贷后管理": ["va06_bank-2"],
+    "招待费": ["va06_bank-4", "va02_procuratorate-6"],
+    "反洗钱": ["va06_bank-9"],
+    "营销费用": ["va06_bank-4"],
+    # va07 agriculture
+    "惠农补贴": ["va07_agriculture-2", "va07_agriculture-3"],
+    "虚报冒领": ["va07_agriculture-2"],
+    "高标准农田": ["va07_agriculture-4"],
+    "三资": ["va07_agriculture-6"],
+    # va08 ecology
+    "环保督察": ["va08_ecology-2"],
+    "环评": ["va08_ecology-4"],
+    "数据造假": ["va08_ecology-5"],
+    "违法排污": ["va08_ecology-3"],
+    # va09 emergency
+    "重大事故隐患": ["va09_emergency-2"],
+    "应急预案": ["va09_emergency-4"],
+    "救灾物资": ["va09_emergency-5"],
+    "救助对象": ["va09_emergency-6", "va02_procuratorate-7"],
+    # va10 veterans
+    "抚恤金": ["va10_veterans-2"],
+    "优抚": ["va10_veterans-2", "va10_veterans-3", "va10_veterans-4"],
+    "购物卡": ["va10_veterans-7"],
+    "烈士纪念设施": ["va10_veterans-4"],
+    # across sectors: the new types' names
+    "资格认定": [
+        "va02_procuratorate-7",
+        "va05_university-3",
+        "va07_agriculture-2",
+        "va07_agriculture-3",
+        "va09_emergency-6",
+        "va10_veterans-2",
+        "va10_veterans-6",
+    ],
+    "代管资金": ["va01_court-2", "va02_procuratorate-5"],
+}
