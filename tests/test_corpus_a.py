@@ -10,7 +10,20 @@ is known to disagree with that reading, and why.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
+
+import pytest
+
+import archive
+from archive.model import Notice, Problem
+from archive.store import Archive
+from indexer import taxonomy
+from indexer.searching import NoticeIndex
+from indexer.writing import build
+from tests.archives import ingest_all
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS_DIR = REPO / "tests" / "data" / "corpus"
@@ -219,3 +232,181 @@ QUERIES: dict[str, list[str]] = {
     ],
     "代管资金": ["va01_court-2", "va02_procuratorate-5"],
 }
+
+# (notice, n) -> (types the tagger adds, types it misses), each with the reason.
+KNOWN_DEVIATIONS: dict[tuple[str, int], tuple[set[str], set[str]]] = {
+    # -- the statement literally names another type's trigger; the reading did not count it
+    # "长期挂账" is the receivables trigger; here it is money held for others / unpaid tax.
+    ("va01_court", 2): ({"loans_receivables"}, set()),
+    ("va03_tax", 2): ({"loans_receivables"}, set()),
+    # "审判执行权力运行" is the court's own power: the sector type is not wrong.
+    ("va01_court", 4): ({"trial_execution"}, set()),
+    # "政策落实不精准" is the decision-implementation pattern; 小微企业 names no type.
+    ("va03_tax", 4): ({"decision_implementation"}, {"business_environment"}),
+    # "水上交通安全形势" matches the (交通)安全 pattern of safety_emergency.
+    ("va04_maritime", 1): ({"safety_emergency"}, set()),
+    # "施工作业许可" and "建设项目环评" hold the engineering triggers 施工 / 建设项目.
+    ("va04_maritime", 4): ({"engineering_projects"}, set()),
+    ("va08_ecology", 4): ({"engineering_projects", "environment"}, set()),
+    # 航标 is the maritime bureau's own duty; the problem is how it was procured.
+    ("va04_maritime", 7): ({"maritime_safety"}, set()),
+    # "流于形式" tags formalism wherever it is said.
+    ("va06_bank", 9): ({"formalism_bureaucratism"}, set()),
+    ("va10_veterans", 6): ({"formalism_bureaucratism"}, set()),
+    # "公款吃喝" is an eight-rules trigger and "列支" a finance one: both fair.
+    ("va06_bank", 4): ({"eight_rules", "finance"}, set()),
+    # "宣传不够" is said literally.
+    ("va10_veterans", 4): ({"publicity"}, set()),
+    # 执法检查 / 机构监管 / 安全监管 are enforcement triggers; the problems are banquets,
+    # outsourcing and staffing that happen in enforcement.
+    ("va09_emergency", 7): ({"regulation_enforcement", "safety_emergency"}, set()),
+    ("va09_emergency", 8): ({"regulation_enforcement"}, set()),
+    ("va09_emergency", 9): ({"work_safety_regulation"}, set()),
+    # -- the project's convention (tests/test_taxonomy.py) is broader than this reading
+    # 固定资产/资产 also get the broad assets type; 入账/列支/账外 the broad finance type;
+    # 党员教育 also tags party building; 学生资助 and 优抚 also tag social assistance;
+    # "问题反弹" tags the look-back type.
+    ("va02_procuratorate", 10): ({"assets_property"}, set()),
+    ("va04_maritime", 10): ({"assets_property"}, set()),
+    ("va03_tax", 9): ({"party_building"}, set()),
+    ("va05_university", 3): ({"social_assistance"}, set()),
+    ("va05_university", 5): ({"finance"}, set()),
+    ("va05_university", 10): ({"finance", "rectification_lookback"}, set()),
+    ("va06_bank", 10): ({"assets_property", "finance"}, set()),
+    ("va10_veterans", 2): ({"social_assistance"}, set()),
+    # -- a sector's own word in a problem about something else (the sector is context)
+    ("va08_ecology", 5): ({"environment"}, set()),
+    ("va08_ecology", 9): ({"environment"}, set()),
+    ("va09_emergency", 10): ({"safety_emergency"}, set()),
+    ("va10_veterans", 1): ({"veteran_affairs"}, set()),
+    ("va10_veterans", 7): ({"veteran_affairs"}, set()),
+    ("va10_veterans", 8): ({"veteran_affairs"}, set()),
+    ("va10_veterans", 10): ({"veteran_affairs"}, set()),
+    # -- the sentence stating the problem ("巡察发现，…") comes after a short title line or
+    # after the "针对/关于…问题" lead, and is not read as the statement: what only it names
+    # is missed.
+    ("va07_agriculture", 1): (set(), {"decision_implementation"}),
+    ("va07_agriculture", 2): (set(), {"fund_misuse"}),
+    ("va07_agriculture", 3): (set(), {"aid_eligibility", "fund_misuse"}),
+    ("va07_agriculture", 6): ({"assets_property"}, {"contracts"}),
+    ("va08_ecology", 7): ({"environment"}, {"contracts", "procurement"}),
+    ("va09_emergency", 5): (set(), {"fixed_assets"}),
+    ("va09_emergency", 6): (set(), {"sector_conduct"}),
+}
+
+
+def _parse_expected(text: str) -> dict[int, set[str]]:
+    out: dict[int, set[str]] = {}
+    last: int | None = None
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        m = re.match(r"^(\d+):(.*)$", line)
+        if m:
+            last = int(m.group(1))
+            out[last] = set(m.group(2).split())
+        else:  # continuation of the previous item's types
+            assert last is not None, raw
+            out[last] |= set(line.split())
+    return out
+
+
+EXPECTED = {stem: _parse_expected(text) for stem, text in EXPECTED_TEXT.items()}
+
+
+@cache
+def _notice(stem: str) -> Notice:
+    return archive.parse_file(CORPUS_DIR / f"{stem}.txt")
+
+
+def _problem(stem: str, n: int) -> Problem:
+    return next(p for p in _notice(stem).problems if p.n == n)
+
+
+def _items() -> list[tuple[str, int]]:
+    return [(stem, n) for stem, table in EXPECTED.items() for n in table]
+
+
+def test_every_corpus_a_notice_is_in_the_table_with_all_its_problems() -> None:
+    files = {p.stem for p in CORPUS_DIR.glob("va*.txt")}
+    assert files == set(EXPECTED)
+    for stem, table in EXPECTED.items():
+        notice = _notice(stem)
+        assert [p.n for p in notice.problems] == sorted(table), stem
+        assert 8 <= len(table) <= 10
+        assert 2500 <= len((CORPUS_DIR / f"{stem}.txt").read_text(encoding="utf-8")) <= 6000
+
+
+@pytest.mark.parametrize(("stem", "n"), _items(), ids=lambda v: str(v))
+def test_item_types(stem: str, n: int) -> None:
+    problem = _problem(stem, n)
+    got = set(taxonomy.tag_problem(problem))
+    extra, missing = KNOWN_DEVIATIONS.get((stem, n), (set(), set()))
+    assert got == (EXPECTED[stem][n] | extra) - missing, problem.title
+
+
+def test_every_type_in_the_table_exists() -> None:
+    codes = {t.code for t in taxonomy.load_types()}
+    used = set().union(*(s for table in EXPECTED.values() for s in table.values()))
+    assert used - codes == set()
+
+
+def test_precision_and_recall_over_the_table(capsys: pytest.CaptureFixture[str]) -> None:
+    tp = fp = fn = 0
+    for stem, n in _items():
+        got = set(taxonomy.tag_problem(_problem(stem, n)))
+        expected = EXPECTED[stem][n]
+        tp += len(got & expected)
+        fp += len(got - expected)
+        fn += len(expected - got)
+    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    with capsys.disabled():
+        print(f"\ncorpus-a taxonomy: precision {precision:.3f}, recall {recall:.3f}", (tp, fp, fn))
+    assert precision >= 0.8
+    assert recall >= 0.9
+
+
+# -- search over a real index of seeds + test notices + the corpus ---------------------
+
+INDEX_FILES = (
+    sorted((REPO / "seeds").glob("*.txt"))
+    + sorted((REPO / "tests" / "data" / "notices").glob("*.txt"))
+    + sorted(CORPUS_DIR.glob("*.txt"))
+)
+
+
+@pytest.fixture(scope="module")
+def corpus_index(tmp_path_factory) -> Iterator[tuple[NoticeIndex, dict[str, str]]]:
+    """The index, and each corpus-a problem's key ("stem-n") by its document id."""
+    d = tmp_path_factory.mktemp("corpus_a") / "data"
+    ingest_all(d, INDEX_FILES)
+    build(d)
+    keys = {}
+    with Archive(d) as a:
+        for stored in a.iter_notices():
+            stem = Path(stored.source).stem
+            if stem in EXPECTED:
+                for p in stored.notice.problems:
+                    keys[f"{stored.id}-{p.n}"] = f"{stem}-{p.n}"
+    assert len({k.split("-")[0] for k in keys.values()}) == len(EXPECTED)
+    with NoticeIndex(d, poll_interval=0) as idx:
+        yield idx, keys
+
+
+# query -> problems of QUERIES it is known to miss, with the reason.
+QUERY_MISSES: dict[str, set[str]] = {
+    # The title says only "农机购置补贴资金监管存在漏洞"; the unchecked claims are in the
+    # next sentence, which the tagger does not read (see KNOWN_DEVIATIONS), and the text
+    # says 核验不严, not a word of the type's name.
+    "资格认定": {"va07_agriculture-3"},
+}
+
+
+@pytest.mark.parametrize("query", list(QUERIES))
+def test_query_finds_its_problems_in_the_top_20(corpus_index, query: str) -> None:
+    index, keys = corpus_index
+    hits = index.search(query, kind="problem", per_page=20).hits
+    found = {keys.get(h.id) for h in hits}
+    missed = set(QUERIES[query]) - found
+    assert missed == QUERY_MISSES.get(query, set()), [keys.get(h.id, h.id) for h in hits]
