@@ -21,7 +21,9 @@ import archive
 from archive.model import Notice, Problem
 from archive.store import Archive
 from indexer import taxonomy
+from indexer.analysis import words
 from indexer.searching import NoticeIndex
+from indexer.thesaurus import load_thesaurus
 from indexer.writing import build
 from tests.archives import ingest_all
 
@@ -410,3 +412,71 @@ def test_query_finds_its_problems_in_the_top_20(corpus_index, query: str) -> Non
     found = {keys.get(h.id) for h in hits}
     missed = set(QUERIES[query]) - found
     assert missed == QUERY_MISSES.get(query, set()), [keys.get(h.id, h.id) for h in hits]
+
+
+# -- the thesaurus lines these notices taught, expanded exactly --------------------------
+
+S, N = "synonym", "narrower"
+
+EXPANSIONS: list[tuple[str, list[tuple[str, str]]]] = [
+    ("代管资金", [("代管款", S), ("代管款项", S)] + [
+        (w, N) for w in ("执行款", "案款", "执行案款", "涉案财物", "涉案款物", "赃款赃物")
+    ] + [(w, N) for w in ("保证金", "质保金", "质量保证金", "押金", "暂扣款")]),
+    ("出海补助", [("出海补贴", S), ("出海津贴", S)]),
+    ("课时费", [("课时津贴", S), ("课酬", S)]),
+    ("海巡艇", [("执法船艇", S), ("海巡船", S)]),
+    # a narrower term brings its synonyms in the order of the line that first names them
+    ("营销费用", [("接待费", N), ("招待费", N), ("业务招待费", N), ("客户维护费", N)]),
+    ("司法救助金", [("司法救助", S), ("国家司法救助", S)]),
+    ("海事监管", [
+        ("船舶安全检查", N), ("船舶安检", N), ("船舶安全监督检查", N), ("船员管理", N),
+        ("通航安全", N), ("船舶污染防治", N), ("船舶防污染", N), ("船舶污染", N), ("航标管理", N),
+    ]),
+    ("安全生产责任制", [
+        ("安全生产责任", S), ("安全责任制", S),
+        ("党政同责", N), ("三管三必须", N), ("管行业必须管安全", N),
+    ]),
+    ("过头税费", [("过头税", S), ("提前征收", S)]),
+    ("人情税", [("关系税", S), ("人情定额", S)]),
+    ("小微贷款", [("普惠小微贷款", S), ("小微企业贷款", S)]),
+    ("抵债物", [("抵债资产", S), ("以物抵债资产", S)]),
+    ("在线监测", [("自动监测", S), ("自动监控", S)]),
+    ("未批先建", [("边批边建", S), ("未批先建项目", S)]),
+    ("资格审核", [("资格认定", S), ("资格复核", S)]),
+    ("重复领取", [("重复享受", S), ("重复发放", S)]),
+    ("退役军人安置", [
+        ("退役士兵安置", N), ("退役士兵接收安置", N), ("阳光安置", N), ("军队转业干部安置", N),
+    ]),
+    ("军休所", [("军队离退休干部休养所", S), ("军休服务机构", S)]),
+    ("噪音扰民", [("噪声扰民", S), ("噪声污染", S)]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("word", "alternatives"), EXPANSIONS, ids=[e[0] for e in EXPANSIONS])
+def test_sector_words_expand_exactly(word: str, alternatives: list[tuple[str, str]]) -> None:
+    assert load_thesaurus().expand(word) == alternatives
+
+
+# -- sector terms of art the dictionary keeps whole in running text ------------------------
+
+SENTENCES: list[tuple[str, list[str]]] = [
+    ("执行案款发放不及时", ["执行案款"]),
+    ("国家司法救助工作不规范", ["司法救助"]),
+    ("组织收入存在过头税苗头", ["过头税"]),
+    ("海巡艇使用和燃油管理不规范", ["海巡艇"]),
+    ("违规发放课时津贴和出海补贴", ["课时津贴", "出海补贴"]),
+    ("农机购置补贴一机多补", ["农机购置补贴", "一机多补"]),
+    ("建设项目未批先建", ["未批先建"]),
+    ("党政同责和三管三必须压得不实", ["党政同责", "三管三必须"]),
+    ("烈士纪念设施管护不到位", ["烈士纪念设施"]),
+]
+
+
+def tokens(text: str) -> list[str]:
+    return [w for w, _, _ in words(text)]
+
+
+@pytest.mark.parametrize(("sentence", "terms"), SENTENCES, ids=[s[0] for s in SENTENCES])
+def test_sector_terms_stay_whole(sentence: str, terms: list[str]) -> None:
+    words = tokens(sentence)
+    assert all(t in words for t in terms), words
