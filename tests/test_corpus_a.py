@@ -489,6 +489,7 @@ def test_sector_terms_stay_whole(sentence: str, terms: list[str]) -> None:
         ("助学金评定把关不严", "aid_eligibility"),
         ("残疾人补贴对象认定不精准", "aid_eligibility"),
         ("个别人员重复享受救助", "aid_eligibility"),
+        ("临时救助审批把关不严", "aid_eligibility"),
         ("执行案款发放不及时", "funds_held_for_others"),
         ("投标保证金退还不及时", "funds_held_for_others"),
         ("代管资金长期未清理", "funds_held_for_others"),
