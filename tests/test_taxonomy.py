@@ -227,7 +227,7 @@ EXPECTED_TEXT: dict[str, str] = {
         5: sector_conduct                        # 违规收取学生费用
         6: sector_conduct school_management      # 有偿补课
         7: finance reimbursement                 # 财务报账
-        8: social_assistance student_aid         # 学生资助资金
+        8: social_assistance student_aid benefit_eligibility  # 学生资助资金发放审核不严
         9: assets_property asset_disposal        # 校舍场地出租
         10: org_life formalism_bureaucratism     # 组织生活会、民主评议党员流于形式
         11: integrity_education                  # 廉政教育
@@ -280,7 +280,7 @@ EXPECTED_TEXT: dict[str, str] = {
     "s6_city_department": """
         1: theory_study                          # 理论学习学用脱节
         2: ideology                              # 意识形态工作责任制
-        3: social_assistance                     # 社会救助审核
+        3: social_assistance benefit_eligibility # 社会救助审核把关不严
         4: regulation_enforcement elderly_care   # 养老机构监管
         5: collective_decision                   # 党组议事规则
         6: donation                              # 慈善捐赠款物
@@ -504,7 +504,7 @@ TITLES: list[tuple[str, list[str], str]] = [
     ("隐性债务化解进度滞后", ["government_debt"], "area_sector_economy"),
     ("违法占用耕地问题整治不力", ["farmland_protection"], "area_sector_rural"),
     ("环境执法宽松软", ["eco_enforcement"], "area_sector_rural"),
-    ("种粮补贴发放审核不严", ["agri_subsidies"], "area_sector_rural"),
+    ("种粮补贴发放审核不严", ["agri_subsidies", "benefit_eligibility"], "area_sector_rural"),
     ("村集体资金管理混乱", ["village_affairs", "village_assets"], "area_sector_rural"),
     ("防返贫监测帮扶不精准", ["rural_revitalization", "poverty_monitoring"], "area_sector_rural"),
     ("储备粮轮换管理不规范", ["grain_reserves"], "area_sector_rural"),
@@ -633,7 +633,7 @@ GENRE_TITLES = [
     ("三边工程问题突出", ["engineering_projects"]),
     ("惠民资金雁过拔毛", ["abuse_of_power"]),
     ("工程偷工减料", ["engineering_projects"]),
-    ("低保评审存在人情保", ["sector_conduct", "social_assistance"]),
+    ("低保评审存在人情保", ["sector_conduct", "social_assistance", "benefit_eligibility"]),
 ]
 
 
