@@ -12,6 +12,7 @@ added to indexer/data/problem_types.tsv.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -19,11 +20,22 @@ import pytest
 
 import archive
 from archive.model import Notice
+from archive.store import Archive
 from indexer import taxonomy
+from indexer.searching import NoticeIndex
+from indexer.thesaurus import load_thesaurus
+from indexer.writing import build
+from tests.archives import ingest_all
 from tests.test_taxonomy import _parse_expected
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS_FILES = sorted((REPO / "tests" / "data" / "corpus").glob("vb*.txt"))
+# What the queries search: the seeds, the test notices and every corpus notice.
+INDEXED = (
+    sorted((REPO / "seeds").glob("*.txt"))
+    + sorted((REPO / "tests" / "data" / "notices").glob("*.txt"))
+    + sorted((REPO / "tests" / "data" / "corpus").glob("*.txt"))
+)
 
 # notice file stem -> "n: type type  # what the problem is", one line per problem.
 EXPECTED_TEXT: dict[str, str] = {
@@ -328,3 +340,82 @@ def test_deviations_are_few() -> None:
             )
     assert tp / (tp + fp) >= 0.88
     assert tp / (tp + fn) >= 0.95
+
+
+@pytest.fixture(scope="module")
+def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("corpus_b") / "data"
+    ingest_all(d, INDEXED)
+    build(d)
+    return d
+
+
+@pytest.fixture(scope="module")
+def index(corpus_dir: Path) -> Iterator[NoticeIndex]:
+    with NoticeIndex(corpus_dir, poll_interval=0) as idx:
+        yield idx
+
+
+@pytest.fixture(scope="module")
+def problem_ids(corpus_dir: Path) -> dict[str, str]:
+    """ "stem:n" of every corpus problem -> its archive id."""
+    out = {}
+    with Archive(corpus_dir) as a:
+        for stored in a.iter_notices():
+            stem = Path(stored.source).stem
+            if stem in EXPECTED:
+                for p in stored.notice.problems:
+                    out[f"{stem}:{p.n}"] = f"{stored.id}-{p.n}"
+    assert len(out) == sum(len(t) for t in EXPECTED.values())
+    return out
+
+
+@pytest.mark.parametrize(("query", "wanted"), list(QUERIES.items()), ids=list(QUERIES))
+def test_query_finds_its_problems_in_the_top_20(
+    index: NoticeIndex, problem_ids: dict[str, str], query: str, wanted: list[str]
+) -> None:
+    top = [h.id for h in index.search(query, per_page=20).hits]
+    missed = [w for w in wanted if problem_ids[w] not in top]
+    assert missed == [], query
+
+
+S, N = "synonym", "narrower"
+
+
+@pytest.mark.parametrize(
+    ("word", "alternatives"),
+    [
+        # official vs colloquial names of a sector's process or money
+        ("绿通", [("绿色通道", S), ("鲜活农产品运输绿色通道", S)]),
+        ("逃费", [("偷逃通行费", S), ("逃缴通行费", S)]),
+        ("接驳费", [("开口费", S), ("通气费", S), ("初装费", S)]),
+        ("慢特病", [("门诊慢特病", S), ("门诊特殊病", S), ("门诊慢性病", S)]),
+        ("签而不约", [("虚假签约", S), ("只签不约", S)]),
+        ("同案不同罚", [("类案不同罚", S), ("处罚畸轻畸重", S)]),
+        ("先建后批", [("未批先建", S), ("未批即建", S)]),
+        ("公开招租", [("公开竞价", S), ("公开竞租", S)]),
+        ("资格审核", [("资格审查", S), ("资格认定", S)]),
+        ("维修基金", [("维修资金", S), ("住宅专项维修资金", S), ("专项维修资金", S)]),
+        # broader > narrower, one level down, with the narrower terms' synonyms
+        (
+            "代管资金",
+            [("代收代管资金", S), ("代管款", S)]
+            + [("保证金", N), ("质保金", N), ("质量保证金", N), ("押金", N)]
+            + [("预售资金", N), ("商品房预售资金", N), ("预售款", N)]
+            + [("维修资金", N), ("住宅专项维修资金", N), ("专项维修资金", N), ("维修基金", N)],
+        ),
+        (
+            "建筑市场乱象",
+            [("转包", N), ("违法分包", N), ("转包分包", N)]
+            + [("挂证", N), ("证书挂靠", N), ("资质挂靠", N)]
+            + [("借用资质", N), ("出借资质", N), ("借用资质投标", N)],
+        ),
+        (
+            "特种设备",
+            [("电梯", N), ("气瓶", N), ("锅炉", N), ("压力容器", N), ("起重机械", N)],
+        ),
+        ("计划生育扶助", [("特别扶助", N), ("奖励扶助", N)]),
+    ],
+)
+def test_sector_terms_expand_exactly(word: str, alternatives: list[tuple[str, str]]) -> None:
+    assert load_thesaurus().expand(word) == alternatives
