@@ -22,6 +22,7 @@ import archive
 from archive.model import Notice
 from archive.store import Archive
 from indexer import taxonomy
+from indexer.analysis import words
 from indexer.searching import NoticeIndex
 from indexer.thesaurus import load_thesaurus
 from indexer.writing import build
@@ -419,3 +420,28 @@ S, N = "synonym", "narrower"
 )
 def test_sector_terms_expand_exactly(word: str, alternatives: list[tuple[str, str]]) -> None:
     assert load_thesaurus().expand(word) == alternatives
+
+
+@pytest.mark.parametrize(
+    ("sentence", "whole"),
+    [
+        ("门诊慢特病待遇认定把关不严", ["门诊慢特病"]),
+        ("假冒绿通车辆逃费未追缴", ["绿通", "逃费"]),
+        ("路产损坏赔偿款未入账", ["路产"]),
+        ("家庭医生签而不约", ["签而不约"]),
+        ("双随机抽查执行不到位", ["双随机"]),
+        ("生产建设项目未批先建", ["未批先建"]),
+        ("非法采砂查处不力", ["非法采砂"]),
+        ("医用耗材带量采购执行不到位", ["带量采购"]),
+        ("低保评审存在人情保", ["人情保"]),
+        ("落实田长制和卫片执法", ["田长制", "卫片执法"]),
+        ("罚没款未实行罚缴分离", ["罚缴分离"]),
+        ("工商户报装接驳费自行定价", ["接驳费"]),
+        ("稳岗返还审核不严", ["稳岗返还"]),
+        ("行政处罚自由裁量不规范、同案不同罚", ["自由裁量", "同案不同罚"]),
+        ("小型水库除险加固滞后", ["除险加固"]),
+    ],
+)
+def test_sector_terms_stay_whole_words(sentence: str, whole: list[str]) -> None:
+    got = [w for w, _, _ in words(sentence)]
+    assert [w for w in whole if w not in got] == [], got
