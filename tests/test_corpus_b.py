@@ -470,3 +470,36 @@ def test_sector_terms_expand_exactly(word: str, alternatives: list[tuple[str, st
 def test_sector_terms_stay_whole_words(sentence: str, whole: list[str]) -> None:
     got = [w for w, _, _ in words(sentence)]
     assert [w for w in whole if w not in got] == [], got
+
+
+# Sector words for familiar problems beyond the corpus notices, in the sectors' own
+# words: each short title must get exactly these types.
+SECTOR_TITLES = [
+    ("供热企业供暖收费不规范", {"sector_conduct", "energy_supply"}),
+    ("停电抢修响应不及时", {"energy_supply"}),
+    ("港口码头安全管理不到位", {"transport_infrastructure"}),
+    ("网约车监管不到位", {"transport_infrastructure"}),
+    ("出租车经营权管理混乱", {"transport_infrastructure"}),  # not the unit's own lettings
+    ("医共体建设推进缓慢", {"medical_services"}),
+    ("院感防控措施落实不到位", {"medical_services"}),
+    ("病历书写不规范", {"medical_services"}),
+    ("医保支付方式改革推进迟缓", {"medical_insurance"}),  # not the unit's own payments
+    ("商标侵权案件查处不力", {"market_supervision"}),
+    ("虚假广告查处不到位", {"market_supervision"}),
+    ("宅基地审批管理不规范", {"land_resources"}),
+    ("施工图审查把关不严", {"engineering_projects", "construction_regulation"}),
+    ("失业保险金发放审核不严", {"social_security_funds", "benefit_eligibility"}),
+    ("抚恤金发放审核不严", {"veteran_affairs", "benefit_eligibility"}),
+    ("社保卡发放管理不规范", {"social_security_funds"}),
+    ("已故人员仍在领取高龄津贴", {"elderly_care", "benefit_eligibility"}),
+    ("不符合条件人员享受公租房", {"housing_security", "benefit_eligibility"}),
+    ("执行案款长期未发放", {"trial_execution", "custodial_funds"}),
+    ("投标保证金未按时退还", {"bidding", "custodial_funds"}),
+    ("工程转包和违法分包查处不力", {"construction_regulation"}),
+    ("商品房预售许可审查不严", {"real_estate_regulation"}),
+]
+
+
+@pytest.mark.parametrize(("title", "codes"), SECTOR_TITLES, ids=[t[0] for t in SECTOR_TITLES])
+def test_sector_titles_get_their_types(title: str, codes: set[str]) -> None:
+    assert set(taxonomy.tag(title)) == codes
