@@ -441,6 +441,9 @@ S, N = "synonym", "narrower"
             [("电梯", N), ("气瓶", N), ("锅炉", N), ("压力容器", N), ("起重机械", N)],
         ),
         ("计划生育扶助", [("特别扶助", N), ("奖励扶助", N)]),
+        ("医疗共同体", [("医共体", S), ("县域医共体", S)]),
+        ("知识产权", [("商标", N), ("专利", N), ("地理标志", N)]),
+        ("图审", [("施工图审查", S), ("施工图审图", S)]),
     ],
 )
 def test_sector_terms_expand_exactly(word: str, alternatives: list[tuple[str, str]]) -> None:
