@@ -126,7 +126,8 @@ def test_file_size_and_fingerprint() -> None:
         for ln in thesaurus.THESAURUS_FILE.read_text(encoding="utf-8").splitlines()
         if ln.strip() and not ln.lstrip().startswith("#")
     ]
-    assert 300 <= len(lines) <= 800
+    # A guard against runaway growth: the genre and 40 sector notices need about 800 lines.
+    assert 300 <= len(lines) <= 1200
     assert re.fullmatch(r"[0-9a-f]{64}", thesaurus.fingerprint())
     assert load_thesaurus() is load_thesaurus()
 
