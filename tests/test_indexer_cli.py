@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from indexer.cli import main
 from indexer.writing import STATE_FILE, State, index_dir, sync
+from tests.builtonce import corpus
 
 REPO = Path(__file__).resolve().parents[1]
 COMMANDS = ["build", "sync", "search", "similar", "check", "evaluate"]
@@ -36,11 +37,9 @@ def run(data: Path, *args: str, check: bool = False) -> subprocess.CompletedProc
 
 @pytest.fixture(scope="module")
 def full(tmp_path_factory) -> Path:
-    """The seeds and every test notice, archived and indexed."""
-    d = tmp_path_factory.mktemp("idx") / "data"
-    run(d, "-m", "archive", "ingest", "--data", str(d), "seeds", "tests/data/notices", check=True)
-    run(d, "-m", "indexer", "build", "--data", str(d), check=True)
-    return d
+    """The seeds and every test notice, archived and indexed (shared with other modules,
+    tests/builtonce.py); the tests here only read it."""
+    return corpus(tmp_path_factory)
 
 
 @pytest.mark.parametrize("command", COMMANDS)
