@@ -253,11 +253,20 @@ def _look_alike(head: str, title: str | None, disclosure: bool) -> str | None:
     return None
 
 
+INSPECTED_HEAD_RE = re.compile(r"巡[察视](?:组|反馈|整改|意见)")
+
+
 def _reject_reason(norm: str, problems: list[Problem], title: str | None = None) -> str | None:
     if not re.search(r"巡[察视]", norm):
         return "未提及巡察或巡视，不是巡察整改通报"
     audit = norm.count("审计")
-    if audit and audit > len(re.findall(r"巡[察视]", norm)) and "审计整改" in norm:
+    if (
+        audit > len(re.findall(r"巡[察视]", norm))
+        and "审计整改" in norm
+        # An audit bureau's own inspection notice speaks of audits throughout, but its
+        # header names the inspection group or its feedback.
+        and not INSPECTED_HEAD_RE.search(norm[:400])
+    ):
         return "疑似审计整改报告，不是巡察整改通报"
     head = norm[:600]
     disclosure = bool(DISCLOSURE_RE.search(norm))

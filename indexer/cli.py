@@ -222,9 +222,9 @@ def check(data: str | None) -> None:
 )
 @click.option(
     "--split",
-    type=click.Choice(["dev", "heldout", "all"]),
+    type=click.Choice(["dev", "heldout", "heldout2", "all"]),
     default=None,
-    help="评测集：dev（调参用）、heldout（留出集）或 all（两者都输出）；"
+    help="评测集：dev（调参用）、heldout（留出集）、heldout2（第二留出集）或 all（全部输出）；"
     "不给 --data 时为该评测集单独建立临时档案库和索引。",
 )
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（默认也是 JSON）。")
@@ -244,7 +244,7 @@ def evaluate(
     示例: python -m indexer evaluate --judgments tests/data/judgments.json --json
           python -m indexer evaluate --split all
     """
-    from indexer.evaluate import DEFAULT_JUDGMENTS, DEFAULT_QUERIES
+    from indexer.evaluate import DEFAULT_JUDGMENTS, DEFAULT_QUERIES, SPLITS
 
     if split is None:
         _echo_json(
@@ -256,7 +256,7 @@ def evaluate(
             )
         )
         return
-    names = ["dev", "heldout"] if split == "all" else [split]
+    names = list(SPLITS) if split == "all" else [split]
     out = {name: _score_split(name, data, judgments, queries, details) for name in names}
     _echo_json(out if split == "all" else out[split])
 

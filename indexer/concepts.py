@@ -38,6 +38,7 @@ SYNONYM_WEIGHT = 0.8  # a synonym of the word is
 NARROWER_WEIGHT = 0.6  # a narrower term of the word is
 AREA_WEIGHT = 0.5  # the word heads the label of the type's area (at most 6 types)
 PARTIAL_WEIGHT = 0.5  # the word is at least half of a part of the type's label
+CONTAINED_WEIGHT = 0.5  # the word holds a type's trigger (乱发补贴 holds 补贴)
 
 _QUOTES = re.compile(r"[“”\"‘’'「」]")
 _PAREN = re.compile(r"[(（][^)）]*[)）]")
@@ -184,6 +185,14 @@ def _partial(word: str, vocab: _Vocabulary) -> dict[str, float]:
     return found if len(found) <= MAX_PARTIAL_TYPES else {}
 
 
+def _contained(word: str) -> dict[str, float]:
+    """Types the problem tagger finds in the word itself: a word no list names but that
+    holds a trigger (乱发补贴, 骗取补助资金), as a problem's statement would be read. Only
+    when it finds a few: a long word holding many triggers names no kind in particular."""
+    codes = taxonomy.tag(word)
+    return {c: CONTAINED_WEIGHT for c in codes} if len(codes) <= MAX_PARTIAL_TYPES else {}
+
+
 @lru_cache(maxsize=4096)
 def concept_types(word: str) -> tuple[tuple[str, float], ...]:
     """(type code, weight) pairs a query word names, best first, at most
@@ -200,6 +209,8 @@ def concept_types(word: str) -> tuple[tuple[str, float], ...]:
     if not found:
         for code, w in _partial(word, vocab).items():
             found[code] = max(found.get(code, 0.0), w)
+    if not found:
+        found = _contained(word)
     ranked = sorted(found.items(), key=lambda kv: (-kv[1], vocab.order.get(kv[0], 0)))
     return tuple(ranked[:MAX_TYPES_PER_WORD])
 

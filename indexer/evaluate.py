@@ -35,6 +35,13 @@ SPLITS: dict[str, dict[str, Any]] = {
         "queries": REPO_DATA / "heldout" / "queries.json",
         "corpus": [REPO_ROOT / "seeds", REPO_DATA / "heldout" / "notices"],
     },
+    # A second held-out split, written and graded blind to the knowledge files
+    # (tests/data/heldout2/README.md).
+    "heldout2": {
+        "judgments": REPO_DATA / "heldout2" / "judgments.json",
+        "queries": REPO_DATA / "heldout2" / "queries.json",
+        "corpus": [REPO_ROOT / "seeds", REPO_DATA / "heldout2" / "notices"],
+    },
 }
 
 

@@ -30,7 +30,7 @@ EXPAND_STATEMENT = True  # statement words get thesaurus alternatives as title w
 
 STOPWORDS_FILE = DATA_DIR / "similar_stopwords.txt"
 # Bump when the indexed features change: the index is then rebuilt (see writing.fingerprint).
-FEATURES_VERSION = "3"
+FEATURES_VERSION = "4"
 
 
 @cache

@@ -273,19 +273,32 @@ def fingerprint(path: PathLike | None = None) -> str:
 _SENTENCE_END = re.compile(r"[。!?;\n]")
 _LEAD = re.compile(r"^\s*(?:针对|关于|对于)(.+?)问题")
 _LABELLED = re.compile(r"^[ \t]*(?:反馈问题|存在问题|问题表现|问题)[ \t]*:[ \t]*(.+)$", re.M)
+# A finding stated after the item's first sentence (often a short heading line): what the
+# inspectors found, not yet a measure (those start 一是/（一）/1.).
+_FINDING = re.compile(
+    r"^\s*(?:巡[察视]组?(?:发现|指出|反馈)|经(?:巡察|巡视)?(?:查|发现)|"
+    r"(?:主要|具体)?表现(?:为|在)|(?:主要|具体)问题(?:是|为|有))"
+)
 
 
 def statement(text: str) -> str:
     """The part of an item's text that states the problem, folded.
 
     That is the first sentence, cut after its ``针对/关于…问题`` when it has one (what
-    follows is already a measure), plus a labelled ``问题：`` line when there is one.
+    follows is already a measure), the next sentence when it states a finding (巡察发现，…
+    after a heading line), and a labelled ``问题：`` line when there is one.
     """
     folded = normalize(text).strip()
     end = _SENTENCE_END.search(folded)
     first = folded[: end.start()] if end else folded
     lead = _LEAD.match(first)
     parts = [lead.group(0) if lead else first]
+    if end:
+        rest = folded[end.end() :].lstrip()
+        stop = _SENTENCE_END.search(rest)
+        following = rest[: stop.start()] if stop else rest
+        if _FINDING.match(following):
+            parts.append(following)
     parts.extend(m.group(1) for m in _LABELLED.finditer(folded))
     return "\n".join(parts)
 

@@ -18,6 +18,7 @@ from indexer import taxonomy
 from indexer.compiling import compile_query, unknown_type
 from indexer.concepts import (
     AREA_WEIGHT,
+    CONTAINED_WEIGHT,
     EXACT,
     MAX_TYPES_PER_QUERY,
     MAX_TYPES_PER_WORD,
@@ -121,6 +122,31 @@ def test_the_head_of_an_area_names_the_area_types_after_its_own():
 @pytest.mark.parametrize("word", ["管理", "规范", "问题", "制度", "落实", "台账", "干部", "会", ""])
 def test_generic_words_and_fragments_name_no_type(word):
     assert concept_types(word) == ()
+
+
+def test_a_word_no_list_names_is_read_like_a_statement():
+    """A word holding a type's trigger names that type, more weakly than a listed name:
+    违规发放奖金 holds 发放奖金 (津补贴), 骗取补助资金 holds 补助资金; but only when the
+    tagger finds a few types, and never for generic words."""
+    assert concept_types("违规发放奖金") == (("allowances", CONTAINED_WEIGHT),)
+    assert dict(concept_types("骗取补助资金")) == {
+        "special_funds": CONTAINED_WEIGHT,
+        "fund_misuse": CONTAINED_WEIGHT,
+    }
+    assert CONTAINED_WEIGHT < TRIGGER_WEIGHT
+    # A long run of triggers names no kind in particular.
+    assert concept_types("公务接待公车津补贴采购合同资产报销") == ()
+    assert concept_types("程序不规范") == concept_types("管理不规范") == ()
+
+
+def test_a_word_holding_a_trigger_finds_that_types_problems(index, problems):
+    hits = every_hit(index, "违规发放奖金")
+    typed = {pid for pid, (_, types) in problems.items() if "allowances" in types}
+    assert typed and typed <= {h.id for h in hits}
+    concept_hits = [h for h in hits if h.concepts]
+    assert concept_hits and all(
+        [t.code for t in h.concepts] == ["allowances"] for h in concept_hits
+    )
 
 
 def test_a_word_names_at_most_a_few_types():

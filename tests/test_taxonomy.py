@@ -125,7 +125,8 @@ EXPECTED_TEXT: dict[str, str] = {
         2: social_assistance veteran_affairs     # 困难退役军人帮扶
         3: veteran_affairs                       # 就业创业服务成效（大标题：决策部署）
         4: main_responsibility                   # 党组主体责任
-        5: social_assistance veteran_affairs     # 优抚资金发放审核
+        5: social_assistance veteran_affairs aid_eligibility
+                                                 # 优抚资金发放审核（重复发放、冒领）
         6: official_reception                    # 公务接待
         7: org_life                              # 三会一课
         8: cadre_management                      # 干部教育培训
@@ -227,7 +228,8 @@ EXPECTED_TEXT: dict[str, str] = {
         5: sector_conduct                        # 违规收取学生费用
         6: sector_conduct school_management      # 有偿补课
         7: finance reimbursement                 # 财务报账
-        8: social_assistance student_aid         # 学生资助资金
+        8: social_assistance student_aid aid_eligibility
+                                                 # 学生资助资金（困难认定审核不严）
         9: assets_property asset_disposal        # 校舍场地出租
         10: org_life formalism_bureaucratism     # 组织生活会、民主评议党员流于形式
         11: integrity_education                  # 廉政教育
@@ -280,7 +282,7 @@ EXPECTED_TEXT: dict[str, str] = {
     "s6_city_department": """
         1: theory_study                          # 理论学习学用脱节
         2: ideology                              # 意识形态工作责任制
-        3: social_assistance                     # 社会救助审核
+        3: social_assistance aid_eligibility     # 社会救助审核（低保特困对象）
         4: regulation_enforcement elderly_care   # 养老机构监管
         5: collective_decision                   # 党组议事规则
         6: donation                              # 慈善捐赠款物
@@ -486,10 +488,18 @@ def test_malformed_rows_name_file_and_line(tmp_path: Path, line: str, message: s
 # Sector duties are leaf types of their own, so a court's 执行案件 problem meets other
 # courts' problems and not every problem that says 履职.
 TITLES: list[tuple[str, list[str], str]] = [
-    ("法院执行案件执行款发放不及时", ["trial_execution"], "area_sector_law"),
+    (
+        "法院执行案件执行款发放不及时",
+        ["funds_held_for_others", "trial_execution"],
+        "area_sector_law",
+    ),
     ("部分案件超审限未结", ["trial_execution"], "area_sector_law"),
     ("公益诉讼线索移送不及时", ["procuratorial_supervision"], "area_sector_law"),
-    ("派出所涉案财物管理不规范", ["public_security"], "area_sector_law"),
+    (
+        "派出所涉案财物管理不规范",
+        ["funds_held_for_others", "public_security"],
+        "area_sector_law",
+    ),
     ("社区矫正对象脱管漏管", ["judicial_administration"], "area_sector_law"),
     ("口岸通关查验不严格", ["customs_control"], "area_sector_law"),
     (
@@ -504,7 +514,7 @@ TITLES: list[tuple[str, list[str], str]] = [
     ("隐性债务化解进度滞后", ["government_debt"], "area_sector_economy"),
     ("违法占用耕地问题整治不力", ["farmland_protection"], "area_sector_rural"),
     ("环境执法宽松软", ["eco_enforcement"], "area_sector_rural"),
-    ("种粮补贴发放审核不严", ["agri_subsidies"], "area_sector_rural"),
+    ("种粮补贴发放审核不严", ["aid_eligibility", "agri_subsidies"], "area_sector_rural"),
     ("村集体资金管理混乱", ["village_affairs", "village_assets"], "area_sector_rural"),
     ("防返贫监测帮扶不精准", ["rural_revitalization", "poverty_monitoring"], "area_sector_rural"),
     ("储备粮轮换管理不规范", ["grain_reserves"], "area_sector_rural"),
