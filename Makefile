@@ -22,9 +22,10 @@ test: setup
 	bash .ci/system-deps
 	$(PYTHON) -m pytest -q
 
-# The fast subset (under 2 minutes): no browser, nothing marked slow (tests/conftest.py).
+# The fast subset (under 2 minutes): no browser, nothing marked slow (tests/conftest.py),
+# spread over one pytest-xdist worker per core.
 test-fast: setup
-	$(PYTHON) -m pytest -q -m "not slow and not browser"
+	$(PYTHON) -m pytest -q -m "not slow and not browser" -n auto
 
 lint:
 	$(PYTHON) -m ruff check .

@@ -56,16 +56,24 @@ def login(client: FlaskClient, name: str, password: str = PASSWORD, **extra: str
     )
 
 
-@pytest.fixture
-def data(tmp_path: Path, seeded_data: Path) -> Path:
-    """A copy of the seeded archive (with its index) and three users."""
-    d = tmp_path / "data"
+@pytest.fixture(scope="module")
+def with_users(tmp_path_factory: pytest.TempPathFactory, seeded_data: Path) -> Path:
+    """The seeded archive (with its index) and three users, made once per module (argon2id
+    hashing is slow on purpose)."""
+    d = tmp_path_factory.mktemp("accounts") / "data"
     shutil.copytree(seeded_data, d)
     with Accounts(d) as db:
         db.add("alice", "editor", PASSWORD)
         db.add("root", "admin", PASSWORD)
         db.add("rita", "reader", PASSWORD)
     return d
+
+
+@pytest.fixture
+def data(tmp_path: Path, with_users: Path) -> Path:
+    """A copy of the seeded archive and its three users: tests log in, lock out and change
+    passwords in their own."""
+    return Path(shutil.copytree(with_users, tmp_path / "data"))
 
 
 def test_the_users_commands_add_list_passwd_token_and_remove(tmp_path: Path) -> None:

@@ -78,12 +78,24 @@ def attempt(client: FlaskClient, path: str, with_file: bool, csrf: str | None, *
     return client.post(path, data=form, content_type="multipart/form-data", **kw)
 
 
+# Session cookies by (archive, user): each user logs in once per module, and later clients
+# of the same archive start from that session (argon2id verification is slow on purpose).
+_SESSIONS: dict[tuple[str, str], str] = {}
+COOKIE = "notices_session"
+
+
 def session_client(data: Path, name: str | None) -> tuple[FlaskClient, str]:
     """A client logged in as ``name`` (or anonymous) and its session's valid CSRF token."""
     client = make_app(data).test_client()
     if name:
-        assert login(client, name).status_code == 302
+        key = (str(data), name)
+        if key in _SESSIONS:
+            client.set_cookie(COOKIE, _SESSIONS[key])
+        else:
+            assert login(client, name).status_code == 302
+            _SESSIONS[key] = client.get_cookie(COOKIE).value  # type: ignore[union-attr]
         page = client.get("/")
+        assert f"退出 {name}" in page.get_data(as_text=True), "the session is logged in"
     else:
         page = client.get("/login")
     return client, csrf_of(page.get_data(as_text=True))

@@ -4,7 +4,6 @@ ordinary ones (the bench mix, tests/data/queries.json) never are."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,8 +14,7 @@ from indexer.errors import QueryTooCostly
 from indexer.querying import parse
 from indexer.ranking import MAX_TERMS, estimate
 from indexer.searching import NoticeIndex
-from indexer.writing import build
-from tests.archives import ingest_all
+from tests.builtonce import corpus
 from web import create_app
 
 REPO = Path(__file__).resolve().parents[1]
@@ -40,11 +38,8 @@ COSTLY = {
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
-    d = tmp_path_factory.mktemp("budget") / "data"
-    ingest_all(d, CORPUS)
-    build(d)
-    yield d
-    shutil.rmtree(d, ignore_errors=True)
+    """The seeds and the test notices (CORPUS), shared with other modules (tests/builtonce.py)."""
+    return corpus(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

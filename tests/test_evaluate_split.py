@@ -72,17 +72,8 @@ def test_heldout2_judgments_are_what_its_labels_grade(tmp_path):
         ), name
 
 
-def test_split_on_a_given_archive_uses_that_archive(tmp_path):
-    d = tmp_path / "data"
-    env = dict(os.environ, PYTHONUTF8="1")
-    for cmd in (["archive", "ingest", "seeds"], ["indexer", "build"]):
-        subprocess.run(
-            [sys.executable, "-m", *cmd, "--data", str(d)],
-            cwd=REPO,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
+def test_split_on_a_given_archive_uses_that_archive(seeded_data: Path):
+    d = seeded_data  # the seeds archived and indexed (tests/conftest.py); evaluate only reads
     out = _evaluate("--split", "heldout", "--data", str(d))
     # Only the seeds are archived: no held-out query problem can be found.
     assert out["similar"]["n"] == 0 and out["similar"]["p_at_1_n"] == 0

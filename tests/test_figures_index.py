@@ -163,16 +163,21 @@ def test_spans_add_up_to_the_number_they_explain(index: NoticeIndex) -> None:
             figuresums.spans(gen, "no-such-kind")
 
 
-def test_a_new_generation_sees_a_new_notice(index: NoticeIndex, tmp_path: Path) -> None:
-    # Per-generation columns: the sums of a later generation include the new figures.
-    data = Path(index.data_dir)
+def test_a_new_generation_sees_a_new_notice(tmp_path: Path) -> None:
+    # Per-generation columns: the sums of a later generation include the new figures. The
+    # test adds a notice, so it has its own archive (the module's stays at two notices).
+    data = build_two_notices(tmp_path)
     extra = tmp_path / "c.txt"
     extra.write_text(
         NOTICE_B.replace("白水县林业局", "白水县水利局").replace("8万元", "5万元"), "utf-8"
     )
-    before = _sums(index)["totals"]["追回退还"]
-    with Archive(data) as a:
-        assert a.ingest_path(extra).status == "added"
-    sync(data)  # a new segment beside the old ones: its figures are read on their own
-    index.refresh(force=True)
-    assert _sums(index)["totals"]["追回退还"] == before + 12000 + 50000
+    index = open_index(data, poll_interval=0)
+    try:
+        before = _sums(index)["totals"]["追回退还"]
+        with Archive(data) as a:
+            assert a.ingest_path(extra).status == "added"
+        sync(data)  # a new segment beside the old ones: its figures are read on their own
+        index.refresh(force=True)
+        assert _sums(index)["totals"]["追回退还"] == before + 12000 + 50000
+    finally:
+        index.close()

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from archive.store import Archive
-from indexer.writing import build
+from tests.builtonce import corpus
 from web import create_app
 
 # Hypothesis imports its patch writer only when it reports a failing example, and that import
@@ -53,11 +53,11 @@ FUZZ = settings(
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    d = tmp_path_factory.mktemp("fuzz") / "data"
-    with Archive(d) as a:
-        for f in SOURCES:
-            a.ingest_path(f)
-    build(d)
+    """The seeds and the test notices (SOURCES), shared with other modules
+    (tests/builtonce.py); every one of them is archived."""
+    d = corpus(tmp_path_factory)
+    with Archive(d, readonly=True) as a:
+        assert len(a.notice_ids()) == len(SOURCES)
     return d
 
 

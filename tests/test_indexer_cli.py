@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from indexer.cli import main
 from indexer.writing import STATE_FILE, State, index_dir, sync
+from tests.builtonce import corpus
 
 REPO = Path(__file__).resolve().parents[1]
 COMMANDS = ["build", "sync", "search", "similar", "check", "evaluate"]
@@ -36,11 +37,9 @@ def run(data: Path, *args: str, check: bool = False) -> subprocess.CompletedProc
 
 @pytest.fixture(scope="module")
 def full(tmp_path_factory) -> Path:
-    """The seeds and every test notice, archived and indexed."""
-    d = tmp_path_factory.mktemp("idx") / "data"
-    run(d, "-m", "archive", "ingest", "--data", str(d), "seeds", "tests/data/notices", check=True)
-    run(d, "-m", "indexer", "build", "--data", str(d), check=True)
-    return d
+    """The seeds and every test notice, archived and indexed (shared with other modules,
+    tests/builtonce.py); the tests here only read it."""
+    return corpus(tmp_path_factory)
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -163,12 +162,11 @@ def test_an_archive_emptied_by_removal_checks_syncs_and_searches(tmp_path):
 
 
 @pytest.mark.parametrize("suffix", [".pst", ".trm"])
-def test_sync_repairs_a_truncated_segment_file(tmp_path, suffix):
+def test_sync_repairs_a_truncated_segment_file(seeded_data, tmp_path, suffix):
     """`truncate -s 50` on the postings or the terms file: check reports the damage and
     sync rebuilds (it once answered 索引已是最新)."""
-    d = tmp_path / "data"
-    run(d, "-m", "archive", "ingest", "--data", str(d), "seeds", check=True)
-    run(d, "-m", "indexer", "build", "--data", str(d), check=True)
+    # A copy of the seeds archived and built with the CLI (tests/conftest.py): this test damages it.
+    d = Path(shutil.copytree(seeded_data, tmp_path / "data"))
     victims = sorted(index_dir(d).glob(f"MAIN_*{suffix}"))
     assert victims, sorted(p.name for p in index_dir(d).iterdir())
     subprocess.run(["truncate", "-s", "50", str(victims[0])], check=True)

@@ -8,7 +8,6 @@ facets, and a linear scan of the stored text for literal matches.
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -16,7 +15,6 @@ import pytest
 from whoosh import query as wq
 
 from archive.normalize import normalize
-from archive.store import Archive
 from indexer.compiling import compile_query, filter_query
 from indexer.generation import ByteLRU
 from indexer.querying import parse
@@ -24,8 +22,8 @@ from indexer.ranking import CONCEPT_BAND
 from indexer.results import FILTER_NAMES
 from indexer.schema import FACETS
 from indexer.searching import NoticeIndex, warm
-from indexer.writing import build, sync
 from tests.archives import ingest_all
+from tests.builtonce import segmented
 
 REPO = Path(__file__).resolve().parents[1]
 NOTICES = sorted((REPO / "tests" / "data" / "notices").glob("*.txt"))
@@ -58,22 +56,8 @@ def _ingest(d: Path, files: list[Path]) -> None:
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
-    d = tmp_path_factory.mktemp("postings") / "data"
-    _ingest(d, SEEDS + NOTICES[:6])
-    build(d)
-    _ingest(d, NOTICES[6:12])
-    sync(d)
-    _ingest(d, NOTICES[12:])
-    with Archive(d) as a:
-        gone = next(
-            st.id
-            for st in a.iter_notices()
-            if "红十字会" not in st.notice.organisation and "残疾人" not in st.notice.organisation
-        )
-        a.remove(gone)
-    sync(d)
-    yield d
-    shutil.rmtree(d, ignore_errors=True)
+    """Three segments and a removed notice, shared with test_ranking (tests/builtonce.py)."""
+    return segmented(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

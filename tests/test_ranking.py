@@ -8,23 +8,18 @@ which is why the product does not rank with it.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from whoosh import query as wq
 
-from archive.store import Archive
 from indexer.compiling import compile_query
 from indexer.querying import parse
 from indexer.ranking import Ranker
 from indexer.searching import NoticeIndex
-from indexer.writing import build, sync
-from tests.archives import ingest_all
+from tests.builtonce import segmented
 
 REPO = Path(__file__).resolve().parents[1]
-NOTICES = sorted((REPO / "tests" / "data" / "notices").glob("*.txt"))
-SEEDS = sorted((REPO / "seeds").glob("*.txt"))
 
 QUERIES = [
     "整改",
@@ -46,35 +41,17 @@ QUERIES = [
 CONJUNCTIONS = ["公务接待 报销", "资金 管理", "学习 year:2021-2023", "inspector:市委 台账"]
 
 
-def _ingest(d: Path, files: list[Path]) -> None:
-    ingest_all(d, files)
-
-
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory):
     """Three segments (a build and two syncs) and a removed notice: deleted documents
     in an old segment."""
-    d = tmp_path_factory.mktemp("ranking") / "data"
-    _ingest(d, SEEDS + NOTICES[:6])
-    build(d)
-    _ingest(d, NOTICES[6:12])
-    sync(d)
-    _ingest(d, NOTICES[12:])
-    with Archive(d) as a:
-        gone = next(
-            st.id
-            for st in a.iter_notices()
-            if "红十字会" not in st.notice.organisation and "残疾人" not in st.notice.organisation
-        )
-        a.remove(gone)
-    sync(d)
+    d = segmented(tmp_path_factory)  # shared with test_postings (tests/builtonce.py)
     idx = NoticeIndex(d, poll_interval=0, cache_size=0)
     with idx.reading() as s:
         assert len(s.leaf_searchers()) > 1, "the fixture must span several segments"
         assert any(sub.reader().has_deletions() for sub, _ in s.leaf_searchers())
         yield s
     idx.close()
-    shutil.rmtree(d, ignore_errors=True)
 
 
 def whoosh_scores(s, q: wq.Query) -> dict[int, float]:

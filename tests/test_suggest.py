@@ -3,7 +3,6 @@ vocabulary on a real archive and index, and how an unclosed quote was read."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,25 +12,15 @@ from archive.store import Archive
 from indexer import suggest
 from indexer.searching import NoticeIndex
 from indexer.suggest import Correction, Vocabulary, quote_reading
-from indexer.writing import build
-from tests.archives import ingest_all
+from tests.builtonce import corpus
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = sorted((REPO / "seeds").glob("*.txt")) + sorted(
-    (REPO / "tests" / "data" / "notices").glob("*.txt")
-)
 
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    d = tmp_path_factory.mktemp("suggest") / "data"
-    src = d.parent / "src"
-    src.mkdir()
-    for f in CORPUS:
-        shutil.copy(f, src / f.name)
-    ingest_all(d, sorted(src.iterdir()))
-    build(d)
-    return d
+    """The seeds and the test notices, shared with other modules (tests/builtonce.py)."""
+    return corpus(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

@@ -31,14 +31,21 @@ GOOD = ["a_fullwidth_categories.txt", "c_labelled_fields.txt"]
 BAD = "arrival_announcement.txt"
 
 
-@pytest.fixture
-def data(tmp_path: Path, seeded_data: Path) -> Path:
-    d = tmp_path / "data"
+@pytest.fixture(scope="module")
+def with_editors(tmp_path_factory: pytest.TempPathFactory, seeded_data: Path) -> Path:
+    """The seeded archive and two editors, made once per module (argon2id is slow on purpose)."""
+    d = tmp_path_factory.mktemp("upload") / "data"
     shutil.copytree(seeded_data, d)
     with Accounts(d) as db:
         db.add("alice", "editor", PASSWORD)
         db.add("bob", "editor", PASSWORD)
     return d
+
+
+@pytest.fixture
+def data(tmp_path: Path, with_editors: Path) -> Path:
+    """A copy per test: every test uploads into its own archive."""
+    return Path(shutil.copytree(with_editors, tmp_path / "data"))
 
 
 def editor(data: Path, name: str = "alice") -> tuple[FlaskClient, str]:
