@@ -237,5 +237,6 @@ def test_table_covers_every_problem_of_every_corpus_notice() -> None:
     for path in CORPUS_FILES:
         ns = {p.n for p in _notice(path).problems}
         assert ns == set(EXPECTED[path.stem]), path.name
+        assert 2500 <= len(path.read_text(encoding="utf-8")) <= 6000, path.name
     wanted = {ref for refs in QUERIES.values() for ref in refs}
     assert all(int(r.split(":")[1]) in EXPECTED[r.split(":")[0]] for r in wanted)
