@@ -289,7 +289,12 @@ KNOWN_DEVIATIONS: dict[tuple[str, int], tuple[set[str], set[str]]] = {
     ("va07_agriculture", 6): ({"assets_property", "finance"}, set()),  # 村级财务, 集体资产
     ("va08_ecology", 5): ({"environment", "regulation_enforcement"}, set()),  # 监管不严
     ("va08_ecology", 7): ({"environment"}, set()),
-    ("va09_emergency", 5): ({"assets_property", "social_assistance"}, set()),  # 账实不符, 救灾物资
+    # 账实不符, 救灾物资; 应急物资储备不足 is a reserve shortfall, the commodity_reserves
+    # type added with corpus c (a reserve of materials, whatever the sector).
+    ("va09_emergency", 5): (
+        {"assets_property", "social_assistance", "commodity_reserves"},
+        set(),
+    ),
 }
 
 
