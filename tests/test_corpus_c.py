@@ -13,6 +13,7 @@ added to indexer/data/problem_types.tsv.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -20,11 +21,22 @@ import pytest
 
 import archive
 from archive.model import Notice
+from archive.store import Archive
 from indexer import taxonomy
+from indexer.searching import NoticeIndex
+from indexer.thesaurus import load_thesaurus
+from indexer.writing import build
+from tests.archives import ingest_all
 from tests.test_taxonomy import _parse_expected
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS_FILES = sorted((REPO / "tests" / "data" / "corpus").glob("vc*.txt"))
+# What the queries search: the seeds, the test notices and every corpus notice.
+INDEXED = (
+    sorted((REPO / "seeds").glob("*.txt"))
+    + sorted((REPO / "tests" / "data" / "notices").glob("*.txt"))
+    + sorted((REPO / "tests" / "data" / "corpus").glob("*.txt"))
+)
 
 # notice file stem -> "n: type type  # what the problem is", one line per problem.
 EXPECTED_TEXT: dict[str, str] = {
@@ -304,6 +316,18 @@ QUERIES: dict[str, list[str]] = {
 }
 
 
+# Queries whose relevant problem is found only by its type (the concept band), ranked below
+# every literal match, when more than 20 problems hold the word or a thesaurus alternative.
+# The reading stands; these are the ranks the search gives (gaps, see the report).
+QUERY_GAPS: dict[str, list[str]] = {
+    # 讲课费/课酬 are paid for teaching, tagged allowances; 津补贴's expansion is pinned by
+    # tests/test_thesaurus.py, and 20+ problems say 津补贴 or one of its narrower words.
+    "津补贴": ["vc06_party_school:5"],
+    # 记账补贴发放把关不严 names no eligibility word; 23 problems are eligibility checks.
+    "资格审核": ["vc02_statistics:5"],
+}
+
+
 @cache
 def _notice(path: Path) -> Notice:
     return archive.parse_file(path)
@@ -315,7 +339,7 @@ def test_table_covers_every_problem_of_every_corpus_notice() -> None:
         ns = {p.n for p in _notice(path).problems}
         assert ns == set(EXPECTED[path.stem]), path.name
         assert 2500 <= len(path.read_text(encoding="utf-8")) <= 6000, path.name
-    wanted = {ref for refs in QUERIES.values() for ref in refs}
+    wanted = {ref for q in (QUERIES, QUERY_GAPS) for refs in q.values() for ref in refs}
     assert all(int(r.split(":")[1]) in EXPECTED[r.split(":")[0]] for r in wanted)
 
 
@@ -355,3 +379,97 @@ def test_deviations_are_few() -> None:
             )
     assert tp / (tp + fp) >= 0.75
     assert tp / (tp + fn) >= 0.92
+
+
+@pytest.fixture(scope="module")
+def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("corpus_c") / "data"
+    ingest_all(d, INDEXED)
+    build(d)
+    return d
+
+
+@pytest.fixture(scope="module")
+def index(corpus_dir: Path) -> Iterator[NoticeIndex]:
+    with NoticeIndex(corpus_dir, poll_interval=0) as idx:
+        yield idx
+
+
+@pytest.fixture(scope="module")
+def problem_ids(corpus_dir: Path) -> dict[str, str]:
+    """ "stem:n" of every corpus problem -> its archive id."""
+    out = {}
+    with Archive(corpus_dir) as a:
+        for stored in a.iter_notices():
+            stem = Path(stored.source).stem
+            if stem in EXPECTED:
+                for p in stored.notice.problems:
+                    out[f"{stem}:{p.n}"] = f"{stored.id}-{p.n}"
+    assert len(out) == sum(len(t) for t in EXPECTED.values())
+    return out
+
+
+@pytest.mark.parametrize(("query", "wanted"), list(QUERIES.items()), ids=list(QUERIES))
+def test_query_finds_its_problems_in_the_top_20(
+    index: NoticeIndex, problem_ids: dict[str, str], query: str, wanted: list[str]
+) -> None:
+    top = [h.id for h in index.search(query, per_page=20).hits]
+    missed = [w for w in wanted if problem_ids[w] not in top]
+    assert missed == QUERY_GAPS.get(query, []), query
+
+
+@pytest.mark.parametrize(("query", "gaps"), list(QUERY_GAPS.items()), ids=list(QUERY_GAPS))
+def test_query_gaps_are_found_by_their_type_below_the_literal_matches(
+    index: NoticeIndex, problem_ids: dict[str, str], query: str, gaps: list[str]
+) -> None:
+    hits = index.search(query, per_page=60).hits
+    ids = [h.id for h in hits]
+    for ref in gaps:
+        hit = hits[ids.index(problem_ids[ref])]
+        assert hit.concepts, ref
+
+
+S, N = "synonym", "narrower"
+
+
+@pytest.mark.parametrize(
+    ("word", "alternatives"),
+    [
+        # official vs colloquial names of a sector's process, fund or offence
+        ("体彩公益金", [("彩票公益金", S), ("体育彩票公益金", S)]),
+        ("以罚代刑", [("以罚代移", S), ("有案不移", S)]),
+        ("零售许可证", [("卷烟零售许可证", S), ("烟草专卖零售许可证", S)]),
+        ("人情货源", [("关系货源", S), ("人情烟", S)]),
+        ("气象预警", [("气象灾害预警", S), ("天气预警", S)]),
+        ("人影作业", [("人工影响天气作业", S)]),
+        ("农险", [("农业保险", S), ("政策性农业保险", S)]),
+        ("虚假理赔", [("骗取理赔款", S), ("骗赔", S)]),
+        ("数据烟囱", [("数据壁垒", S), ("信息孤岛", S), ("烟囱林立", S)]),
+        ("多头跑", [("来回跑", S), ("多次跑", S), ("跑多次", S)]),
+        ("基层社", [("基层供销社", S), ("基层供销合作社", S)]),
+        ("化肥淡储", [("化肥储备", S), ("化肥淡季储备", S), ("化肥商业储备", S)]),
+        ("团费", [("团费收缴", S), ("团费缴纳", S)]),
+        ("竞聘上岗", [("竞争上岗", S), ("公开竞聘", S)]),
+        ("门票收入", [("票务收入", S), ("门票款", S)]),
+        # broader > narrower, one level down, with the narrower terms' synonyms
+        (
+            "骗保",
+            [("欺诈骗保", S), ("骗取医保基金", S)]
+            + [("虚假理赔", N), ("骗取理赔款", N), ("骗赔", N), ("虚假承保", N)]
+            + [("骗取保险金", N)],
+        ),
+        (
+            "防雷",
+            [("防雷许可", N), ("防雷装置设计审核", N), ("防雷装置竣工验收", N)]
+            + [("防雷检测", N), ("防雷装置", N)],
+        ),
+        (
+            "公益金",
+            [("彩票公益金", N), ("体彩公益金", N), ("体育彩票公益金", N)]
+            + [("福彩公益金", N), ("福利彩票公益金", N)],
+        ),
+        ("学术不端", [("学术失范", S), ("科研造假", N), ("成果造假", N), ("抄袭剽窃", N)]),
+    ],
+)
+def test_sector_terms_expand_exactly(word: str, alternatives: list[tuple[str, str]]) -> None:
+    assert load_thesaurus().expand(word) == alternatives
