@@ -23,6 +23,7 @@ import archive
 from archive.model import Notice
 from archive.store import Archive
 from indexer import taxonomy
+from indexer.analysis import words
 from indexer.searching import NoticeIndex
 from indexer.thesaurus import load_thesaurus
 from indexer.writing import build
@@ -473,3 +474,34 @@ S, N = "synonym", "narrower"
 )
 def test_sector_terms_expand_exactly(word: str, alternatives: list[tuple[str, str]]) -> None:
     assert load_thesaurus().expand(word) == alternatives
+
+
+@pytest.mark.parametrize(
+    ("sentence", "whole"),
+    [
+        ("部分体彩公益金用于机关日常运转", ["体彩公益金"]),
+        ("彩票公益金使用管理不规范", ["彩票公益金"]),
+        ("住户调查记账户补贴发放把关不严", ["住户调查", "记账户"]),
+        ("卷烟零售许可证审批把关不严", ["零售许可证"]),
+        ("客户经理人情货源倾斜分配", ["人情货源"]),
+        ("烟叶收购人情级问题反弹", ["人情级"]),
+        ("人工影响天气作业安全管理不到位", ["人工影响天气"]),
+        ("人工增雨作业点弹药存储不规范", ["人工增雨"]),
+        ("防雷装置设计审核不规范", ["防雷装置"]),
+        ("气象灾害预警信息发布不及时", ["气象灾害预警"]),
+        ("车险虚假理赔查处不力", ["虚假理赔"]),
+        ("政策性农业保险套取保费补贴", ["农业保险", "保费补贴"]),
+        ("讲坛有纪律执行不严", ["讲坛有纪律"]),
+        ("主体班学员管理不严", ["主体班"]),
+        ("部分基层社成为空壳社", ["空壳社"]),
+        ("社有资产账实不符、社有企业经营混乱", ["社有资产", "社有企业"]),
+        ("基层团组织建设薄弱", ["基层团组织"]),
+        ("部门数据烟囱林立", ["烟囱林立"]),
+        ("政务服务好差评落实不到位", ["好差评"]),
+        ("社会体育指导员认定把关不严", ["社会体育指导员"]),
+        ("业余体校运动员伙食补助", ["业余体校"]),
+    ],
+)
+def test_sector_terms_stay_whole_words(sentence: str, whole: list[str]) -> None:
+    got = [w for w, _, _ in words(sentence)]
+    assert [w for w in whole if w not in got] == [], got
