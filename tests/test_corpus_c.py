@@ -505,3 +505,37 @@ def test_sector_terms_expand_exactly(word: str, alternatives: list[tuple[str, st
 def test_sector_terms_stay_whole_words(sentence: str, whole: list[str]) -> None:
     got = [w for w, _, _ in words(sentence)]
     assert [w for w in whole if w not in got] == [], got
+
+
+# Sector words for familiar problems beyond the corpus notices, in the sectors' own
+# words: each short title must get exactly these types.
+SECTOR_TITLES = [
+    ("福彩公益金挪作他用", {"special_funds", "fund_misuse"}),
+    ("彩票公益金用于弥补办公经费", {"special_funds", "fund_misuse"}),
+    ("专项资金用于发放福利", {"allowances", "special_funds", "fund_misuse"}),
+    ("停车费收入未及时入账", {"finance", "revenue_management"}),
+    ("烟草专卖零售许可证核发不规范", {"administrative_approval", "tobacco_monopoly"}),
+    ("涉烟违法案件查处不力", {"tobacco_monopoly"}),
+    ("农业保险虚假承保", {"insurance_business"}),
+    ("车险理赔时效慢", {"insurance_business"}),
+    ("保费补贴资金拨付滞后", {"special_funds", "agri_subsidies"}),
+    ("政务数据共享不畅", {"informatization"}),
+    ("信息化项目重复建设", {"informatization"}),
+    ("化肥淡储任务落实不到位", {"commodity_reserves"}),
+    ("应急物资储备不足", {"emergency_response", "commodity_reserves"}),
+    ("团费收缴不规范", {"party_dues"}),
+    ("气象灾害预警信息发布滞后", {"emergency_response"}),
+    ("作业安全管理不到位", {"safety_emergency"}),
+    ("主题党日活动与业务工作结合不紧", {"org_life", "party_business_integration"}),
+    ("亲属与本单位存在业务往来", {"conflict_of_interest"}),
+    ("培训期间列支旅游费用", {"public_travel", "finance"}),
+    ("课程设置不合理", {"school_management"}),
+    ("教师职称评聘把关不严", {"performance_appraisal"}),
+    ("科研成果造假", {"research_funds"}),
+    ("基层团组织覆盖率低", {"party_building"}),
+]
+
+
+@pytest.mark.parametrize(("title", "codes"), SECTOR_TITLES, ids=[t[0] for t in SECTOR_TITLES])
+def test_sector_titles_get_their_types(title: str, codes: set[str]) -> None:
+    assert set(taxonomy.tag(title)) == codes
