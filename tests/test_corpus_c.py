@@ -220,8 +220,6 @@ KNOWN_DEVIATIONS: dict[tuple[str, int], tuple[set[str], set[str]]] = {
     # 冒领 is a social-security trigger; 补贴发放不规范 is not an allowance trigger because
     # it would tag every benefit problem (高龄津贴发放不规范).
     ("vc01_sports", 5): ({"social_security_funds"}, {"allowances"}),
-    # 证书审批 alone: 审批 is generic and never a trigger.
-    ("vc01_sports", 9): (set(), {"administrative_approval"}),
     # 党员人数少 (why branches were merged) has no trigger of party building.
     ("vc04_meteorology", 7): (set(), {"party_building"}),
     # 套取 is a misuse trigger, not a finance one (other corpora read it so).
@@ -545,6 +543,7 @@ SECTOR_TITLES = [
     ("亲属与本单位存在业务往来", {"conflict_of_interest"}),
     ("培训期间列支旅游费用", {"public_travel", "finance"}),
     ("课程设置不合理", {"school_management"}),
+    ("技术等级证书审批把关不严", {"administrative_approval"}),
     ("教师职称评聘把关不严", {"performance_appraisal"}),
     ("科研成果造假", {"research_funds"}),
     ("基层团组织覆盖率低", {"party_building"}),
