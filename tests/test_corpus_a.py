@@ -289,7 +289,12 @@ KNOWN_DEVIATIONS: dict[tuple[str, int], tuple[set[str], set[str]]] = {
     ("va07_agriculture", 6): ({"assets_property", "finance"}, set()),  # 村级财务, 集体资产
     ("va08_ecology", 5): ({"environment", "regulation_enforcement"}, set()),  # 监管不严
     ("va08_ecology", 7): ({"environment"}, set()),
-    ("va09_emergency", 5): ({"assets_property", "social_assistance"}, set()),  # 账实不符, 救灾物资
+    # 账实不符, 救灾物资; 应急物资储备不足 is a reserve shortfall, the commodity_reserves
+    # type added with corpus c (a reserve of materials, whatever the sector).
+    ("va09_emergency", 5): (
+        {"assets_property", "social_assistance", "commodity_reserves"},
+        set(),
+    ),
 }
 
 
@@ -435,7 +440,14 @@ EXPANSIONS: list[tuple[str, list[tuple[str, str]]]] = [
     ("抵债物", [("抵债资产", S), ("以物抵债资产", S)]),
     ("在线监测", [("自动监测", S), ("自动监控", S)]),
     ("未批先建", [("先建后批", S), ("未批即建", S), ("边批边建", S), ("未批先建项目", S)]),
-    ("资格审核", [("资格审查", S), ("资格认定", S), ("资格复核", S)]),
+    # corpus c adds the narrower 对象审核, 对象认定, 困难认定, 资格认证 (and their synonyms).
+    (
+        "资格审核",
+        [("资格审查", S), ("资格认定", S), ("资格复核", S)]
+        + [("对象审核", N), ("对象认定", N), ("对象识别", N), ("身份认定", N)]
+        + [("家庭经济困难认定", N), ("困难认定", N), ("家庭经济困难学生认定", N)]
+        + [("资格认证", N), ("待遇资格认证", N), ("领取资格认证", N), ("生存认证", N)],
+    ),
     ("重复领取", [("重复享受", S), ("重复发放", S)]),
     ("退役军人安置", [
         ("退役士兵安置", N), ("退役士兵接收安置", N), ("阳光安置", N), ("军队转业干部安置", N),
