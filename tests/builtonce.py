@@ -63,3 +63,29 @@ def segmented(factory: pytest.TempPathFactory) -> Path:
     """Three segments (a build and two syncs) and a removed notice: deleted documents in an
     old segment. Read-only."""
     return built_once(factory, "segmented", _segmented)
+
+
+VOCABULARY = sorted((REPO / "tests" / "data" / "corpus").glob("*.txt"))
+
+
+def _vocabulary(d: Path) -> None:
+    ingest_all(d, SEEDS + NOTICES + VOCABULARY)
+    build(d)
+
+
+def vocabulary(factory: pytest.TempPathFactory) -> Path:
+    """The seeds, the test notices and the vocabulary corpus (tests/data/corpus), archived
+    and indexed: what the corpus tests' keyword queries search. Read-only."""
+    return built_once(factory, "vocabulary", _vocabulary)
+
+
+def problem_keys(data: Path, stems: set[str]) -> dict[str, str]:
+    """``"stem:n"`` of every problem of the notices ``stems`` (file stems) -> its id."""
+    out = {}
+    with Archive(data) as a:
+        for stored in a.iter_notices():
+            stem = Path(stored.source).stem
+            if stem in stems:
+                for p in stored.notice.problems:
+                    out[f"{stem}:{p.n}"] = f"{stored.id}-{p.n}"
+    return out

@@ -10,7 +10,6 @@ is known to disagree with that reading, and why.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -19,13 +18,12 @@ import pytest
 
 import archive
 from archive.model import Notice, Problem
-from archive.store import Archive
 from indexer import taxonomy
 from indexer.analysis import words
 from indexer.searching import NoticeIndex
 from indexer.thesaurus import load_thesaurus
-from indexer.writing import build
-from tests.archives import ingest_all
+from tests import builtonce
+from tests.test_taxonomy import _parse_expected
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS_DIR = REPO / "tests" / "data" / "corpus"
@@ -298,23 +296,6 @@ KNOWN_DEVIATIONS: dict[tuple[str, int], tuple[set[str], set[str]]] = {
 }
 
 
-def _parse_expected(text: str) -> dict[int, set[str]]:
-    out: dict[int, set[str]] = {}
-    last: int | None = None
-    for raw in text.splitlines():
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        m = re.match(r"^(\d+):(.*)$", line)
-        if m:
-            last = int(m.group(1))
-            out[last] = set(m.group(2).split())
-        else:  # continuation of the previous item's types
-            assert last is not None, raw
-            out[last] |= set(line.split())
-    return out
-
-
 EXPECTED = {stem: _parse_expected(text) for stem, text in EXPECTED_TEXT.items()}
 
 
@@ -372,26 +353,12 @@ def test_precision_and_recall_over_the_table(capsys: pytest.CaptureFixture[str])
 
 # -- search over a real index of seeds + test notices + the corpus ---------------------
 
-INDEX_FILES = (
-    sorted((REPO / "seeds").glob("*.txt"))
-    + sorted((REPO / "tests" / "data" / "notices").glob("*.txt"))
-    + sorted(CORPUS_DIR.glob("*.txt"))
-)
-
 
 @pytest.fixture(scope="module")
 def corpus_index(tmp_path_factory) -> Iterator[tuple[NoticeIndex, dict[str, str]]]:
     """The index, and each corpus-a problem's key ("stem-n") by its document id."""
-    d = tmp_path_factory.mktemp("corpus_a") / "data"
-    ingest_all(d, INDEX_FILES)
-    build(d)
-    keys = {}
-    with Archive(d) as a:
-        for stored in a.iter_notices():
-            stem = Path(stored.source).stem
-            if stem in EXPECTED:
-                for p in stored.notice.problems:
-                    keys[f"{stored.id}-{p.n}"] = f"{stem}-{p.n}"
+    d = builtonce.vocabulary(tmp_path_factory)
+    keys = {v: k.replace(":", "-") for k, v in builtonce.problem_keys(d, set(EXPECTED)).items()}
     assert len({k.split("-")[0] for k in keys.values()}) == len(EXPECTED)
     with NoticeIndex(d, poll_interval=0) as idx:
         yield idx, keys

@@ -21,23 +21,15 @@ import pytest
 
 import archive
 from archive.model import Notice
-from archive.store import Archive
 from indexer import taxonomy
 from indexer.analysis import words
 from indexer.searching import NoticeIndex
 from indexer.thesaurus import load_thesaurus
-from indexer.writing import build
-from tests.archives import ingest_all
+from tests import builtonce
 from tests.test_taxonomy import _parse_expected
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS_FILES = sorted((REPO / "tests" / "data" / "corpus").glob("vc*.txt"))
-# What the queries search: the seeds, the test notices and every corpus notice.
-INDEXED = (
-    sorted((REPO / "seeds").glob("*.txt"))
-    + sorted((REPO / "tests" / "data" / "notices").glob("*.txt"))
-    + sorted((REPO / "tests" / "data" / "corpus").glob("*.txt"))
-)
 
 # notice file stem -> "n: type type  # what the problem is", one line per problem.
 EXPECTED_TEXT: dict[str, str] = {
@@ -393,10 +385,7 @@ def test_deviations_are_few() -> None:
 
 @pytest.fixture(scope="module")
 def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    d = tmp_path_factory.mktemp("corpus_c") / "data"
-    ingest_all(d, INDEXED)
-    build(d)
-    return d
+    return builtonce.vocabulary(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
@@ -408,13 +397,7 @@ def index(corpus_dir: Path) -> Iterator[NoticeIndex]:
 @pytest.fixture(scope="module")
 def problem_ids(corpus_dir: Path) -> dict[str, str]:
     """ "stem:n" of every corpus problem -> its archive id."""
-    out = {}
-    with Archive(corpus_dir) as a:
-        for stored in a.iter_notices():
-            stem = Path(stored.source).stem
-            if stem in EXPECTED:
-                for p in stored.notice.problems:
-                    out[f"{stem}:{p.n}"] = f"{stored.id}-{p.n}"
+    out = builtonce.problem_keys(corpus_dir, set(EXPECTED))
     assert len(out) == sum(len(t) for t in EXPECTED.values())
     return out
 
