@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 HELDOUT = REPO / "tests" / "data" / "heldout"
 
@@ -56,12 +58,13 @@ def test_split_all_scores_both_splits_on_their_own_corpus():
     assert out["heldout2"]["similar"]["p_at_1_n"] < out["heldout2"]["similar"]["n"]
 
 
-def test_heldout2_judgments_are_what_its_labels_grade(tmp_path):
-    """The second held-out split's judgments and queries are computed from its topic labels
-    (tests/data/heldout2/grade.py); the committed files must be that computation's output."""
-    here = REPO / "tests" / "data" / "heldout2"
+@pytest.mark.parametrize("split", ["heldout2"])
+def test_topic_graded_judgments_are_what_their_labels_grade(tmp_path, split):
+    """A split graded from topic labels (tests/data/topicgrades.py): the committed
+    judgments and queries must be that computation's output."""
+    here = REPO / "tests" / "data" / split
     subprocess.run(
-        [sys.executable, str(here / "grade.py"), str(tmp_path)],
+        [sys.executable, str(REPO / "tests" / "data" / "topicgrades.py"), str(here), str(tmp_path)],
         check=True,
         capture_output=True,
         env=dict(os.environ, PYTHONUTF8="1"),
@@ -70,10 +73,3 @@ def test_heldout2_judgments_are_what_its_labels_grade(tmp_path):
         assert json.loads((tmp_path / name).read_text(encoding="utf-8")) == json.loads(
             (here / name).read_text(encoding="utf-8")
         ), name
-
-
-def test_split_on_a_given_archive_uses_that_archive(seeded_data: Path):
-    d = seeded_data  # the seeds archived and indexed (tests/conftest.py); evaluate only reads
-    out = _evaluate("--split", "heldout", "--data", str(d))
-    # Only the seeds are archived: no held-out query problem can be found.
-    assert out["similar"]["n"] == 0 and out["similar"]["p_at_1_n"] == 0

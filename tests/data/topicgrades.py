@@ -1,12 +1,14 @@
-"""Grade the second held-out split from its topic labels (run from the repository root).
+"""Grade a split from its topic labels (run from the repository root).
 
-    python tests/data/heldout2/grade.py [OUT_DIR]
+    python tests/data/topicgrades.py SPLIT_DIR [OUT_DIR]
 
-Reads every ``topics_*.tsv``, ``kinds_*.tsv`` and ``queries_*.tsv`` here and
-``neighbours.tsv``, parses the notices (``notices/`` and the two seeds) and writes
-``judgments.json`` and ``queries.json`` in the format of ``tests/data/judgments.json`` and
-``tests/data/queries.json``. The rules are those of ``tests/data/JUDGMENTS.md``; no ranking
-system is involved: only the labels and, for keyword queries, plain string containment.
+Reads every ``topics_*.tsv``, ``kinds_*.tsv`` and ``queries_*.tsv`` in SPLIT_DIR and
+``tests/data/heldout2/neighbours.tsv``, parses the split's notices (``corpus.txt`` in SPLIT_DIR
+lists their folders, relative to the repository; seed problems are judged as targets, not
+used as queries) and writes ``judgments.json`` and ``queries.json`` (to OUT_DIR, default
+SPLIT_DIR) in the format of ``tests/data/judgments.json`` and ``tests/data/queries.json``.
+The rules are those of ``tests/data/JUDGMENTS.md``; no ranking system is involved: only the
+labels and, for keyword queries, plain string containment.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ import sys
 from itertools import combinations
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[2]
+REPO = Path(__file__).resolve().parents[2]
+NEIGHBOURS = REPO / "tests" / "data" / "heldout2" / "neighbours.tsv"
 sys.path.insert(0, str(REPO))
 
 from archive import parse_file  # noqa: E402
@@ -27,9 +29,9 @@ from archive.normalize import normalize  # noqa: E402
 SEEDS = sorted((REPO / "seeds").glob("*.txt"))
 
 
-def _rows(pattern: str) -> list[dict[str, str]]:
+def _rows(here: Path, pattern: str) -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
-    for path in sorted(HERE.glob(pattern)):
+    for path in sorted(here.glob(pattern)):
         with path.open(encoding="utf-8", newline="") as f:
             out.extend(csv.DictReader(f, delimiter="\t"))
     return out
@@ -40,16 +42,16 @@ def _split(cell: str | None) -> set[str]:
     return {t.strip() for t in cell.split(";") if t.strip()}
 
 
-def load_labels() -> tuple[dict[str, dict[str, set[str]]], dict[str, tuple[str, int]]]:
+def load_labels(here: Path) -> tuple[dict[str, dict[str, set[str]]], dict[str, tuple[str, int]]]:
     labels: dict[str, dict[str, set[str]]] = {}
-    for r in _rows("topics_*.tsv"):
+    for r in _rows(here, "topics_*.tsv"):
         labels[r["key"].strip()] = {
             "primary": _split(r["primary"]),
             "secondary": _split(r["secondary"]),
             "mentioned": _split(r["mentioned"]),
         }
     kinds: dict[str, tuple[str, int]] = {}
-    for r in _rows("kinds_*.tsv"):
+    for r in _rows(here, "kinds_*.tsv"):
         topic, kind, grade = r["topic"].strip(), r["kind"].strip(), int(r["shared_primary_grade"])
         if topic in kinds and kinds[topic] != (kind, grade):
             raise SystemExit(f"topic {topic} has two kinds: {kinds[topic]} and {(kind, grade)}")
@@ -62,8 +64,7 @@ def load_labels() -> tuple[dict[str, dict[str, set[str]]], dict[str, tuple[str, 
 
 def load_neighbours() -> set[frozenset[str]]:
     out: set[frozenset[str]] = set()
-    path = HERE / "neighbours.tsv"
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in NEIGHBOURS.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             group = [k.strip() for k in line.split("\t") if k.strip()]
             out.update(frozenset(p) for p in combinations(group, 2))
@@ -108,10 +109,16 @@ def grade(
     return g
 
 
-def _problems() -> dict[str, str]:
+def _files(here: Path) -> list[Path]:
+    """The split's notices: every .txt of the folders its ``corpus.txt`` lists."""
+    folders = (here / "corpus.txt").read_text(encoding="utf-8").split()
+    return [p for f in folders for p in sorted((REPO / f).glob("*.txt"))]
+
+
+def _problems(files: list[Path]) -> dict[str, str]:
     """Every problem's key -> its folded title and text."""
     out: dict[str, str] = {}
-    for path in [*SEEDS, *sorted((HERE / "notices").glob("*.txt"))]:
+    for path in files:
         notice = parse_file(path)
         for p in notice.problems:
             subs = " ".join(s.title for s in p.subproblems)
@@ -119,10 +126,10 @@ def _problems() -> dict[str, str]:
     return out
 
 
-def main(out_dir: Path = HERE) -> None:
-    labels, kinds = load_labels()
+def main(here: Path, out_dir: Path) -> None:
+    labels, kinds = load_labels(here)
     neighbours = load_neighbours()
-    texts = _problems()
+    texts = _problems(_files(here))
     unknown = set(labels) - set(texts)
     if unknown:
         raise SystemExit(f"labels for unknown problems: {sorted(unknown)}")
@@ -142,7 +149,7 @@ def main(out_dir: Path = HERE) -> None:
             ordered = dict(sorted(rel.items(), key=lambda kv: (-kv[1], kv[0])))
             judgments.append({"query": q, "relevant": ordered})
     queries = []
-    for r in _rows("queries_*.tsv"):
+    for r in _rows(here, "queries_*.tsv"):
         text = r["query"].strip()
         topics = _split(r["topics"])
         unknown_topics = topics - set(kinds)
@@ -166,4 +173,5 @@ def main(out_dir: Path = HERE) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE)
+    split = Path(sys.argv[1]).resolve()
+    main(split, Path(sys.argv[2]) if len(sys.argv) > 2 else split)
