@@ -222,9 +222,9 @@ def check(data: str | None) -> None:
 )
 @click.option(
     "--split",
-    type=click.Choice(["dev", "heldout", "heldout2", "all"]),
+    type=click.Choice(["dev", "dev2", "heldout", "heldout2", "all"]),
     default=None,
-    help="评测集：dev（调参用）、heldout（留出集）、heldout2（第二留出集）或 all（全部输出）；"
+    help="评测集：dev、dev2（调参用）、heldout、heldout2（留出集）或 all（全部输出）；"
     "不给 --data 时为该评测集单独建立临时档案库和索引。",
 )
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（默认也是 JSON）。")

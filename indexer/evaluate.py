@@ -35,6 +35,13 @@ SPLITS: dict[str, dict[str, Any]] = {
         "queries": REPO_DATA / "heldout" / "queries.json",
         "corpus": [REPO_ROOT / "seeds", REPO_DATA / "heldout" / "notices"],
     },
+    # A second tuning split: the vocabulary corpus, graded from topic labels
+    # (tests/data/dev2/README.md).
+    "dev2": {
+        "judgments": REPO_DATA / "dev2" / "judgments.json",
+        "queries": REPO_DATA / "dev2" / "queries.json",
+        "corpus": [REPO_DATA / "corpus"],
+    },
     # A second held-out split, written and graded blind to the knowledge files
     # (tests/data/heldout2/README.md).
     "heldout2": {
