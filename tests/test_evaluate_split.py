@@ -37,11 +37,12 @@ def _with_strong_neighbour(path: Path) -> tuple[int, int]:
     return len(entries), strong
 
 
-def test_split_all_scores_both_splits_on_their_own_corpus():
+def test_split_all_scores_every_split_on_its_own_corpus():
     out = _evaluate("--split", "all")
-    assert set(out) == {"dev", "heldout", "heldout2"}
+    assert set(out) == {"dev", "dev2", "heldout", "heldout2"}
     for name, judgments in (
         ("dev", REPO / "tests" / "data" / "judgments.json"),
+        ("dev2", REPO / "tests" / "data" / "dev2" / "judgments.json"),
         ("heldout", HELDOUT / "judgments.json"),
         ("heldout2", REPO / "tests" / "data" / "heldout2" / "judgments.json"),
     ):
@@ -58,7 +59,7 @@ def test_split_all_scores_both_splits_on_their_own_corpus():
     assert out["heldout2"]["similar"]["p_at_1_n"] < out["heldout2"]["similar"]["n"]
 
 
-@pytest.mark.parametrize("split", ["heldout2"])
+@pytest.mark.parametrize("split", ["heldout2", "dev2"])
 def test_topic_graded_judgments_are_what_their_labels_grade(tmp_path, split):
     """A split graded from topic labels (tests/data/topicgrades.py): the committed
     judgments and queries must be that computation's output."""
