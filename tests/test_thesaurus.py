@@ -312,3 +312,5 @@ def test_colloquial_words_reach_the_problems_users_mean() -> None:
     assert {"吃喝", "超标准接待", "违规接待", "招待费"} <= set(eating)
     assert {"资产出租", "出租", "租赁"} <= {w for w, _ in t.expand("租金")}
     assert {"骗补", "虚报冒领", "申报不实"} <= {w for w, _ in t.expand("套取补贴")}
+    # 采购/招标 is one topic: a search for 招标 also wants procurement dodged.
+    assert {("政府采购", N), ("采购", N), ("化整为零", N)} <= set(t.expand("招标"))
