@@ -23,6 +23,7 @@ from indexer.analysis import words
 from indexer.searching import NoticeIndex
 from indexer.thesaurus import load_thesaurus
 from tests import builtonce
+from tests.corpustables import agreement, unknown_codes, wanted_types
 from tests.test_taxonomy import _parse_expected
 
 REPO = Path(__file__).resolve().parents[1]
@@ -325,33 +326,21 @@ def test_every_corpus_a_notice_is_in_the_table_with_all_its_problems() -> None:
 @pytest.mark.parametrize(("stem", "n"), _items(), ids=lambda v: str(v))
 def test_item_types(stem: str, n: int) -> None:
     problem = _problem(stem, n)
-    got = set(taxonomy.tag_problem(problem))
-    extra, missing = KNOWN_DEVIATIONS.get((stem, n), (set(), set()))
-    assert got == (EXPECTED[stem][n] | extra) - missing, problem.title
+    wanted = wanted_types(EXPECTED, KNOWN_DEVIATIONS, stem, n)
+    assert set(taxonomy.tag_problem(problem)) == wanted, problem.title
 
 
 def test_every_type_in_the_table_exists() -> None:
-    codes = {t.code for t in taxonomy.load_types()}
-    used = set().union(*(s for table in EXPECTED.values() for s in table.values()))
-    assert used - codes == set()
+    assert unknown_codes(EXPECTED, {}) == set()
 
 
 def test_precision_and_recall_over_the_table(capsys: pytest.CaptureFixture[str]) -> None:
-    tp = fp = fn = 0
-    for stem, n in _items():
-        got = set(taxonomy.tag_problem(_problem(stem, n)))
-        expected = EXPECTED[stem][n]
-        tp += len(got & expected)
-        fp += len(got - expected)
-        fn += len(expected - got)
+    tp, fp, fn = agreement(EXPECTED, _problem)
     precision, recall = tp / (tp + fp), tp / (tp + fn)
     with capsys.disabled():
         print(f"\ncorpus-a taxonomy: precision {precision:.3f}, recall {recall:.3f}", (tp, fp, fn))
     assert precision >= 0.8
     assert recall >= 0.9
-
-
-# -- search over a real index of seeds + test notices + the corpus ---------------------
 
 
 @pytest.fixture(scope="module")

@@ -25,6 +25,7 @@ from indexer.analysis import words
 from indexer.searching import NoticeIndex
 from indexer.thesaurus import load_thesaurus
 from tests import builtonce
+from tests.corpustables import agreement, unknown_codes, wanted_types
 from tests.test_taxonomy import _parse_expected
 
 REPO = Path(__file__).resolve().parents[1]
@@ -325,10 +326,7 @@ def test_table_covers_every_problem_of_every_corpus_notice() -> None:
 
 
 def test_every_code_in_the_table_is_in_the_taxonomy() -> None:
-    known = {t.code for t in taxonomy.load_types()}
-    used = {c for table in EXPECTED.values() for codes in table.values() for c in codes}
-    assert used - known == set()
-    assert all(set(extra) | set(missing) <= known for extra, missing in KNOWN_DEVIATIONS.values())
+    assert unknown_codes(EXPECTED, KNOWN_DEVIATIONS) == set()
 
 
 @pytest.mark.parametrize(
@@ -336,22 +334,12 @@ def test_every_code_in_the_table_is_in_the_taxonomy() -> None:
 )
 def test_item_types(stem: str, n: int) -> None:
     problem = _problem(stem, n)
-    extra, missing = KNOWN_DEVIATIONS.get((stem, n), (set(), set()))
-    assert set(taxonomy.tag_problem(problem)) == (EXPECTED[stem][n] | extra) - missing, (
-        problem.title
-    )
+    wanted = wanted_types(EXPECTED, KNOWN_DEVIATIONS, stem, n)
+    assert set(taxonomy.tag_problem(problem)) == wanted, problem.title
 
 
 def test_deviations_are_few() -> None:
-    tp = fp = fn = 0
-    for stem, table in EXPECTED.items():
-        for n, expected in table.items():
-            got = set(taxonomy.tag_problem(_problem(stem, n)))
-            tp, fp, fn = (
-                tp + len(got & expected),
-                fp + len(got - expected),
-                fn + len(expected - got),
-            )
+    tp, fp, fn = agreement(EXPECTED, _problem)
     assert tp / (tp + fp) >= 0.88
     assert tp / (tp + fn) >= 0.95
 
