@@ -23,6 +23,8 @@ from flask.testing import FlaskClient
 
 from archive.store import Archive
 from bench.serverproc import ServerProcess
+from indexer.searching import NoticeIndex
+from tests import builtonce
 from tests.webarchive import Truth, build_archive
 from web import create_app
 
@@ -229,3 +231,18 @@ def ids(client: FlaskClient) -> dict[str, str]:
         return hits[0]["id"]
 
     return {"seed000": one("org:红十字"), "seed004": one("org:残疾人联合会")}
+
+
+@pytest.fixture(scope="session")
+def vocabulary_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NoticeIndex]:
+    """The seeds, the test notices and the vocabulary corpus, indexed once (read-only): what
+    the corpus tests' keyword queries search."""
+    with NoticeIndex(builtonce.vocabulary(tmp_path_factory), poll_interval=0) as idx:
+        yield idx
+
+
+@pytest.fixture(scope="session")
+def vocabulary_ids(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """ "stem:n" of every vocabulary-corpus problem -> its archive id."""
+    stems = {p.stem for p in builtonce.VOCABULARY}
+    return builtonce.problem_keys(builtonce.vocabulary(tmp_path_factory), stems)

@@ -13,7 +13,6 @@ added to indexer/data/problem_types.tsv.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -25,7 +24,6 @@ from indexer import taxonomy
 from indexer.analysis import words
 from indexer.searching import NoticeIndex
 from indexer.thesaurus import load_thesaurus
-from tests import builtonce
 from tests.corpustables import agreement, unknown_codes, wanted_types
 from tests.test_taxonomy import _parse_expected
 
@@ -371,23 +369,9 @@ def test_deviations_are_few() -> None:
     assert tp / (tp + fn) >= 0.92
 
 
-@pytest.fixture(scope="module")
-def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return builtonce.vocabulary(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def index(corpus_dir: Path) -> Iterator[NoticeIndex]:
-    with NoticeIndex(corpus_dir, poll_interval=0) as idx:
-        yield idx
-
-
-@pytest.fixture(scope="module")
-def problem_ids(corpus_dir: Path) -> dict[str, str]:
-    """ "stem:n" of every corpus problem -> its archive id."""
-    out = builtonce.problem_keys(corpus_dir, set(EXPECTED))
-    assert len(out) == sum(len(t) for t in EXPECTED.values())
-    return out
+def test_every_corpus_problem_is_searched(vocabulary_ids: dict[str, str]) -> None:
+    wanted = {f"{stem}:{n}" for stem, items in EXPECTED.items() for n in items}
+    assert wanted <= set(vocabulary_ids)
 
 
 @pytest.mark.parametrize(
@@ -396,21 +380,21 @@ def problem_ids(corpus_dir: Path) -> dict[str, str]:
     ids=list(QUERIES) + list(CONCEPT_QUERIES),
 )
 def test_query_finds_its_problems_in_the_top_20(
-    index: NoticeIndex, problem_ids: dict[str, str], query: str, wanted: list[str]
+    vocabulary_index: NoticeIndex, vocabulary_ids: dict[str, str], query: str, wanted: list[str]
 ) -> None:
-    top = [h.id for h in index.search(query, per_page=20).hits]
-    missed = [w for w in wanted if problem_ids[w] not in top]
+    top = [h.id for h in vocabulary_index.search(query, per_page=20).hits]
+    missed = [w for w in wanted if vocabulary_ids[w] not in top]
     assert missed == QUERY_GAPS.get(query, []), query
 
 
 @pytest.mark.parametrize(("query", "gaps"), list(QUERY_GAPS.items()), ids=list(QUERY_GAPS))
 def test_query_gaps_are_found_by_their_type_below_the_literal_matches(
-    index: NoticeIndex, problem_ids: dict[str, str], query: str, gaps: list[str]
+    vocabulary_index: NoticeIndex, vocabulary_ids: dict[str, str], query: str, gaps: list[str]
 ) -> None:
-    hits = index.search(query, per_page=60).hits
+    hits = vocabulary_index.search(query, per_page=60).hits
     ids = [h.id for h in hits]
     for ref in gaps:
-        hit = hits[ids.index(problem_ids[ref])]
+        hit = hits[ids.index(vocabulary_ids[ref])]
         assert hit.concepts, ref
 
 
