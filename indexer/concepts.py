@@ -38,7 +38,7 @@ SYNONYM_WEIGHT = 0.8  # a synonym of the word is
 NARROWER_WEIGHT = 0.6  # a narrower term of the word is
 AREA_WEIGHT = 0.5  # the word heads the label of the type's area (at most 6 types)
 PARTIAL_WEIGHT = 0.5  # the word is at least half of a part of the type's label
-CONTAINED_WEIGHT = 0.5  # the word holds a type's trigger (乱发补贴 holds 补贴)
+CONTAINED_WEIGHT = 0.5  # the word holds a type's trigger (违规发放奖金 holds 发放奖金)
 
 _QUOTES = re.compile(r"[“”\"‘’'「」]")
 _PAREN = re.compile(r"[(（][^)）]*[)）]")
@@ -187,7 +187,7 @@ def _partial(word: str, vocab: _Vocabulary) -> dict[str, float]:
 
 def _contained(word: str) -> dict[str, float]:
     """Types the problem tagger finds in the word itself: a word no list names but that
-    holds a trigger (乱发补贴, 骗取补助资金), as a problem's statement would be read. Only
+    holds a trigger (违规发放奖金, 骗取补助资金), as a problem's statement would be read. Only
     when it finds a few: a long word holding many triggers names no kind in particular."""
     codes = taxonomy.tag(word)
     return {c: CONTAINED_WEIGHT for c in codes} if len(codes) <= MAX_PARTIAL_TYPES else {}

@@ -104,8 +104,9 @@ def estimate(gen: Generation, q: Any) -> Cost:
             # A phrase is one condition however long: its grams or words are read in full
             # (priced in postings) but add no breadth the way OR-ed words do.
             parts = node.grams if isinstance(node, Literal) else node.words
-            if (node.fieldname, "\0".join(parts)) not in conditions:
-                conditions.add((node.fieldname, "\0".join(parts)))
+            phrase = (node.fieldname, "\0".join(parts))
+            if phrase not in conditions:
+                conditions.add(phrase)
                 cost.terms += 1
             for part in parts:
                 read(node.fieldname, part)
