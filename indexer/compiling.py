@@ -17,7 +17,7 @@ from whoosh import query as wq
 from indexer import analysis, filters, taxonomy
 from indexer.concepts import MAX_TYPES_PER_QUERY, Concept, ConceptMatch, concept_types
 from indexer.literal import Literal
-from indexer.querying import And, Filter, Node, Not, Or, Word
+from indexer.querying import And, Filter, Node, Not, Or, Word, is_plain
 from indexer.thesaurus import load_thesaurus
 
 SYNONYM_BOOST = 0.5
@@ -40,6 +40,8 @@ class Compiled:
     # The query with concept matches (None when no word names a problem type).
     concept_query: wq.Query | None = None
     concepts: list[ConceptMatch] = field(default_factory=list)
+    # Unquoted words only (``querying.is_plain``): type feedback may widen it.
+    plain: bool = False
 
 
 def literal_query(fieldname: str, text: str) -> wq.Query | None:
@@ -279,6 +281,7 @@ def compile_query(tree: Node | None, expand: bool = True, concepts: bool = True)
     if tree is None:
         return c.out
     c.out.query = _top(c, tree)
+    c.out.plain = is_plain(tree)
     if expand and concepts:
         wide = _Compiler(expand, concepts=True)
         q = _top(wide, tree)

@@ -44,6 +44,17 @@ class Or:
 
 Node = Word | Filter | Not | And | Or
 
+
+def is_plain(tree: Node | None) -> bool:
+    """Whether a query is unquoted words only, joined by AND/OR (no phrase, negation or
+    field filter): what the user typed may be widened by what it is about."""
+    if isinstance(tree, Word):
+        return not tree.quoted
+    if isinstance(tree, And | Or):
+        return bool(tree.children) and all(is_plain(c) for c in tree.children)
+    return False
+
+
 _TOKEN_RE = re.compile(
     r'"(?P<phrase>[^"]*)"?'  # a quoted phrase, closed or not
     r"|(?P<lpar>\()|(?P<rpar>\))"

@@ -21,7 +21,8 @@ from whoosh import query as wq
 
 from indexer import taxonomy
 from indexer.compiling import Compiled, Expansion, compile_query, filter_query
-from indexer.concepts import ConceptMatch, concept_marks
+from indexer.concepts import Concept, ConceptMatch, concept_marks
+from indexer.feedback import feedback_types
 from indexer.filters import NAMES, by_name
 from indexer.generation import Generation
 from indexer.highlight import LiteralText, excerpt, mark
@@ -211,10 +212,29 @@ def _matches(gen: Generation, query: str, kind: str, filters: dict[str, str] | N
     if browse:
         return _Matches(compiled, messages, True, np.flatnonzero(allowed).astype(np.int32), None)
     found: Scored = ev.run(q)
+    literal_ids = found.ids
     if compiled.concept_query is not None:
         found = below_literal(found, ev.run(compiled.concept_query), allowed)
+    if compiled.plain and kind == "problem":  # a notice carries too many types to say
+        found, compiled = _widened(ev, compiled, found, literal_ids, allowed)
     keep = allowed[found.ids]
     return _Matches(compiled, messages, False, found.ids[keep], found.scores[keep])
+
+
+def _widened(
+    ev: Evaluator, compiled: Compiled, found: Scored, literal_ids: np.ndarray, allowed: np.ndarray
+) -> tuple[Scored, Compiled]:
+    """The matches with the problems of the types the literal matches share (``feedback``)
+    below them, and the compiled query with that concept, so the hits are marked."""
+    named = {code for c in compiled.concepts for code in c.codes}
+    found_types = feedback_types(ev.gen, literal_ids, named)
+    if not found_types:
+        return found, compiled
+    codes = tuple(c for c, _ in found_types)
+    weights = tuple(w for _, w in found_types)
+    wider = below_literal(found, ev.run(Concept(codes, weights)), allowed)
+    match = ConceptMatch(" ".join(compiled.terms), codes, weights, tuple(compiled.terms))
+    return wider, replace(compiled, concepts=[*compiled.concepts, match])
 
 
 def run_search(
