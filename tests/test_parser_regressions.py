@@ -1,5 +1,7 @@
 """Small notices pinning parser fixes found by the benchmark corpus."""
 
+import pytest
+
 from archive.header import INSPECTOR_RE
 from archive.parser import parse_text
 
@@ -23,6 +25,19 @@ NOTICE = """根据区委统一部署，2023年3月1日至4月10日，区委交�
 
 def test_inspector_with_round_number_after_the_kind():
     assert INSPECTOR_RE.search("区委交叉巡察第十一组对").group(0) == "区委交叉巡察第十一组"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A system run as bureau and company at once names its party group with both.
+        ("省局(公司)党组第四巡察组对临江市", "省局(公司)党组第四巡察组"),
+        ("集团(公司)党委第二巡察组对", "集团(公司)党委第二巡察组"),
+        ("省局党组第四巡察组对", "省局党组第四巡察组"),
+    ],
+)
+def test_inspector_whose_party_group_names_a_unit_in_brackets(text, expected):
+    assert INSPECTOR_RE.search(text).group(0) == expected
 
 
 def test_category_heading_naming_problems_does_not_swallow_its_items():
