@@ -19,14 +19,14 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
-from indexer import taxonomy
+from indexer import analysis, taxonomy
 from indexer.compiling import Compiled, Expansion, compile_query, filter_query
 from indexer.concepts import Concept, ConceptMatch, concept_marks
 from indexer.feedback import feedback_types
 from indexer.filters import NAMES, by_name
 from indexer.generation import Generation
 from indexer.highlight import LiteralText, excerpt, mark
-from indexer.querying import parse
+from indexer.querying import And, Word, parse
 from indexer.ranking import (
     MAX_SECONDS,
     Evaluator,
@@ -135,6 +135,7 @@ class SearchResult:
     messages: list[str]
     seconds: float
     cached: bool = False
+    relaxed: str = ""  # the query searched instead (its words split), when it found nothing
 
     def to_dict(self) -> dict[str, Any]:
         """The command line's JSON: a hit's ``types`` as codes with ``type_labels`` beside
@@ -163,6 +164,7 @@ class _Matches:
     browse: bool
     ids: np.ndarray  # allowed matches, ascending
     scores: np.ndarray | None  # None when browsing
+    relaxed: str = ""  # the query searched instead, when the one written found nothing
 
 
 @lru_cache(maxsize=512)
@@ -190,6 +192,39 @@ def _filter_queries(gen: Generation, filters: dict[str, str] | None, messages: l
 
 
 def _matches(gen: Generation, query: str, kind: str, filters: dict[str, str] | None) -> _Matches:
+    """What a query matches; when nothing, what its words split into their parts match
+    (税收减免 → 税收 减免), with a message saying so."""
+    m = _matches_as_written(gen, query, kind, filters)
+    if m.browse or len(m.ids):
+        return m
+    parts = relaxed_words(query or "")
+    if not parts:
+        return m
+    wider = _matches_as_written(gen, " ".join(parts), kind, filters)
+    if not len(wider.ids):
+        return m
+    shown = "”“".join(parts)
+    note = f"没有找到包含“{query.strip()}”的结果，以下是同时包含“{shown}”的结果"
+    return replace(wider, messages=[*m.messages, note], relaxed=" ".join(parts))
+
+
+def relaxed_words(query: str) -> list[str]:
+    """The words of a plain query with each word that holds several words split into them
+    (税收减免 → 税收, 减免); [] when none does, or the query is more than plain words."""
+    tree = parse(query)
+    words = [tree] if isinstance(tree, Word) else tree.children if isinstance(tree, And) else []
+    if not words or not all(isinstance(w, Word) and not w.quoted for w in words):
+        return []
+    out: list[str] = []
+    for w in words:
+        parts = [p for p, _, _ in analysis.words(w.text) if len(p) >= 2]
+        out += parts if len(parts) > 1 else [w.text]
+    return out if len(out) > len(words) else []
+
+
+def _matches_as_written(
+    gen: Generation, query: str, kind: str, filters: dict[str, str] | None
+) -> _Matches:
     compiled = _compiled(query or "")
     messages = list(compiled.messages)
     if compiled.query is None and (query or "").strip() and not compiled.messages:
@@ -279,6 +314,7 @@ def run_search(
         expansions=expansions,
         messages=m.messages,
         seconds=time.perf_counter() - t0,
+        relaxed=m.relaxed,
     )
 
 

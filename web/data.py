@@ -105,6 +105,7 @@ def search(p: SearchParams) -> dict[str, Any]:
         "facets": facets,
         "chips": chips,
         "expansions": result.expansions,
+        "relaxed": result.relaxed,
         "messages": [*result.messages, *notes],
         "suggestions": helps["suggestions"],
         "reading": helps["reading"],
