@@ -39,31 +39,38 @@ def feedback_types(
     gen: Generation, literal_ids: np.ndarray, exclude: Iterable[str] = ()
 ) -> list[tuple[str, float]]:
     """(type code, weight) of the types the literal matches' problems share, most shared
-    first; none that ``exclude`` holds (the types the query's words already name)."""
+    first; none that ``exclude`` holds (the types the query's words already name).
+
+    Read from the generation's (document, type) pairs and organisation column, the ones its
+    facets count, so a search pays for one pass over them."""
     problems = gen.kind("problem")
     ids = np.asarray(literal_ids, dtype=np.int64)
     hits = ids[problems[ids]]
     if len(hits) < MIN_SHARED:
         return []
+    columns = gen.facet_columns()
+    codes_of, type_of, docs = columns["types"]
+    units = columns["organisation"][1]
+    keep = problems[docs]  # live problems only: the pairs hold deleted documents too
+    docs, type_of = docs[keep], type_of[keep]
     mine = np.zeros(gen.n, dtype=bool)
     mine[hits] = True
+    in_hits = mine[docs]
+    tagged = np.bincount(type_of, minlength=len(codes_of))
+    shared = np.bincount(type_of[in_hits], minlength=len(codes_of))
     total = max(int(problems.sum()), 1)
+    order = {t.code: i for i, t in enumerate(taxonomy.load_types())}
     skip = set(exclude)
-    units = gen.organisation_codes()
     found: list[tuple[float, int, str]] = []
-    for order, t in enumerate(taxonomy.load_types()):
-        if t.code in skip:
+    for c in np.flatnonzero(shared >= MIN_SHARED).tolist():
+        code = codes_of[c]
+        share = shared[c] / len(hits)
+        if code in skip or share < MIN_SHARE or share < MIN_LIFT * tagged[c] / total:
             continue
-        tagged, _ = gen.term("types", t.code)
-        tagged = tagged[problems[tagged]]
-        both = tagged[mine[tagged]]
-        shared = len(both)
         # One unit's matches (one notice, its copies, its follow-ups) share the unit's
         # sector type whatever the word means.
-        if shared < MIN_SHARED or len(np.unique(units[both])) < 2:
+        if len(np.unique(units[docs[in_hits & (type_of == c)]])) < 2:
             continue
-        share = shared / len(hits)
-        if share >= MIN_SHARE and share >= MIN_LIFT * len(tagged) / total:
-            found.append((-share, order, t.code))
+        found.append((-share, order.get(code, len(order)), code))
     found.sort()
     return [(code, WEIGHT) for _, _, code in found[:MAX_TYPES]]

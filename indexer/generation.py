@@ -142,7 +142,6 @@ class Generation:
         self._facets: dict[str, tuple[list[Any], np.ndarray, np.ndarray | None]] | None = None
         self._facet_orders: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._date_rank: np.ndarray | None = None
-        self._organisations: np.ndarray | None = None
         self._df: dict[tuple[str, str], int] = {}
         self._docs: OrderedDict[int, tuple[dict[str, Any], Any]] = OrderedDict()
         self.ix: Any = None  # the Whoosh index and folder id it was opened from
@@ -160,7 +159,6 @@ class Generation:
             new.cache = self.cache
             new._lengths, new._kinds, new._df = self._lengths, self._kinds, self._df
             new._facets, new._date_rank = self._facets, self._date_rank
-            new._organisations = self._organisations
             new._facet_orders = self._facet_orders
         return new
 
@@ -346,13 +344,6 @@ class Generation:
                     codes = codes + 1  # no undated document: keep 0 meaning undated
                 self._date_rank = codes
             return self._date_rank
-
-    def organisation_codes(self) -> np.ndarray:
-        """Each document's organisation as a small integer (equal codes: the same one)."""
-        with self._lock:
-            if self._organisations is None:
-                self._organisations = self._global_codes("organisation", "", ordered=False)[1]
-            return self._organisations
 
     def _global_codes(self, name: str, default: Any, ordered: bool) -> tuple[list[Any], np.ndarray]:
         locals_ = []
