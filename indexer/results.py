@@ -22,6 +22,7 @@ from whoosh import query as wq
 from indexer import analysis, taxonomy
 from indexer.compiling import Compiled, Expansion, compile_query, filter_query
 from indexer.concepts import Concept, ConceptMatch, concept_marks
+from indexer.errors import QueryTooCostly
 from indexer.feedback import feedback_types
 from indexer.filters import NAMES, by_name
 from indexer.generation import Generation
@@ -200,7 +201,10 @@ def _matches(gen: Generation, query: str, kind: str, filters: dict[str, str] | N
     parts = relaxed_words(query or "")
     if not parts:
         return m
-    wider = _matches_as_written(gen, " ".join(parts), kind, filters)
+    try:
+        wider = _matches_as_written(gen, " ".join(parts), kind, filters)
+    except QueryTooCostly:
+        return m  # the query as written was answered; its wider form is not owed
     if not len(wider.ids):
         return m
     shown = "”“".join(parts)

@@ -10,6 +10,7 @@ import pytest
 
 from archive.normalize import normalize
 from archive.store import Archive
+from indexer import ranking
 from indexer.results import relaxed_words
 from indexer.searching import NoticeIndex
 
@@ -74,3 +75,11 @@ def test_the_api_says_what_it_searched_instead(client):
     assert "没有找到包含“残疾补贴”的结果，以下是同时包含“残疾”“补贴”的结果" in body["messages"]
     plain = client.get("/api/search", query_string={"q": "公车"}).get_json()
     assert plain["relaxed"] == ""
+
+
+def test_a_split_query_over_the_budget_leaves_the_answer_as_written(seeded_data, monkeypatch):
+    # As written, 残疾补贴 reads 3 terms (the literal and its two words' boost); split, 6.
+    monkeypatch.setattr(ranking, "MAX_TERMS", 4)
+    with NoticeIndex(seeded_data, poll_interval=0, cache_size=0) as uncached:
+        r = uncached.search("残疾补贴", kind="problem")
+    assert r.total == 0 and r.relaxed == "" and r.messages == []
