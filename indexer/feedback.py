@@ -41,35 +41,29 @@ def feedback_types(
     """(type code, weight) of the types the literal matches' problems share, most shared
     first; none that ``exclude`` holds (the types the query's words already name).
 
-    Read from the generation's (document, type) pairs and organisation column, the ones its
-    facets count, so a search pays for one pass over them."""
+    Reads the generation's types by document (``Generation.problem_types``, built once) for
+    the matches only, so a search pays in proportion to its matches."""
     problems = gen.kind("problem")
     ids = np.asarray(literal_ids, dtype=np.int64)
     hits = ids[problems[ids]]
     if len(hits) < MIN_SHARED:
         return []
-    columns = gen.facet_columns()
-    codes_of, type_of, docs = columns["types"]
-    units = columns["organisation"][1]
-    keep = problems[docs]  # live problems only: the pairs hold deleted documents too
-    docs, type_of = docs[keep], type_of[keep]
-    mine = np.zeros(gen.n, dtype=bool)
-    mine[hits] = True
-    in_hits = mine[docs]
-    tagged = np.bincount(type_of, minlength=len(codes_of))
-    shared = np.bincount(type_of[in_hits], minlength=len(codes_of))
+    table = gen.problem_types()
+    docs, type_ids = table.of(hits)
+    shared = np.bincount(type_ids, minlength=len(table.codes))
     total = max(int(problems.sum()), 1)
+    units = gen.facet_columns()["organisation"][1]
     order = {t.code: i for i, t in enumerate(taxonomy.load_types())}
     skip = set(exclude)
     found: list[tuple[float, int, str]] = []
     for c in np.flatnonzero(shared >= MIN_SHARED).tolist():
-        code = codes_of[c]
+        code = table.codes[c]
         share = shared[c] / len(hits)
-        if code in skip or share < MIN_SHARE or share < MIN_LIFT * tagged[c] / total:
+        if code in skip or share < MIN_SHARE or share < MIN_LIFT * table.tagged[c] / total:
             continue
         # One unit's matches (one notice, its copies, its follow-ups) share the unit's
         # sector type whatever the word means.
-        if len(np.unique(units[docs[in_hits & (type_of == c)]])) < 2:
+        if len(np.unique(units[docs[type_ids == c]])) < 2:
             continue
         found.append((-share, order.get(code, len(order)), code))
     found.sort()

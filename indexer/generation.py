@@ -123,6 +123,24 @@ class SegmentArrays:
                 del self._data[key]
 
 
+@dataclass(frozen=True)
+class ProblemTypes:
+    """Problem types by document: document d holds ``codes[ids[indptr[d]:indptr[d + 1]]]``."""
+
+    codes: list[Any]  # type code of each id
+    indptr: np.ndarray  # n + 1 offsets into ids
+    ids: np.ndarray  # type ids, grouped by document
+    tagged: np.ndarray  # live problems per type id
+
+    def of(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(document, type id) pairs of ``docs``, one per type each holds."""
+        starts = self.indptr[docs]
+        counts = self.indptr[docs + 1] - starts
+        firsts = np.cumsum(counts) - counts
+        pos = np.repeat(starts - firsts, counts) + np.arange(int(counts.sum()))
+        return np.repeat(docs, counts), self.ids[pos]
+
+
 class Generation:
     """A searcher's documents as arrays; the caller serialises use of the searcher."""
 
@@ -142,6 +160,7 @@ class Generation:
         self._facets: dict[str, tuple[list[Any], np.ndarray, np.ndarray | None]] | None = None
         self._facet_orders: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._date_rank: np.ndarray | None = None
+        self._problem_types: ProblemTypes | None = None
         self._df: dict[tuple[str, str], int] = {}
         self._docs: OrderedDict[int, tuple[dict[str, Any], Any]] = OrderedDict()
         self.ix: Any = None  # the Whoosh index and folder id it was opened from
@@ -159,6 +178,7 @@ class Generation:
             new.cache = self.cache
             new._lengths, new._kinds, new._df = self._lengths, self._kinds, self._df
             new._facets, new._date_rank = self._facets, self._date_rank
+            new._problem_types = self._problem_types
             new._facet_orders = self._facet_orders
         return new
 
@@ -344,6 +364,21 @@ class Generation:
                     codes = codes + 1  # no undated document: keep 0 meaning undated
                 self._date_rank = codes
             return self._date_rank
+
+    def problem_types(self) -> ProblemTypes:
+        """The types of every live problem, by document, once per generation (the facets'
+        pairs, grouped): what type feedback reads for each search."""
+        with self._lock:
+            if self._problem_types is None:
+                values, codes, docs = self.facet_columns()["types"]
+                keep = self.kind("problem")[docs]
+                docs, codes = docs[keep], codes[keep]
+                order = np.argsort(docs, kind="stable")
+                indptr = np.zeros(self.n + 1, dtype=np.int64)
+                np.cumsum(np.bincount(docs, minlength=self.n), out=indptr[1:])
+                tagged = np.bincount(codes, minlength=len(values))
+                self._problem_types = ProblemTypes(values, indptr, codes[order], tagged)
+            return self._problem_types
 
     def _global_codes(self, name: str, default: Any, ordered: bool) -> tuple[list[Any], np.ndarray]:
         locals_ = []

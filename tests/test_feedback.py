@@ -9,14 +9,17 @@ an archive of bureaus that run pontoon bridges also wants their other car proble
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 from archive.normalize import normalize
+from archive.store import Archive
 from indexer import feedback
 from indexer.concepts import concept_types
 from indexer.searching import NoticeIndex
-from indexer.writing import build
+from indexer.writing import build, sync
 from tests.archives import ingest_all
 from tests.test_followups import notice_text
 
@@ -55,8 +58,7 @@ NOTICES = {
 }
 
 
-@pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NoticeIndex]:
+def _archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     src = tmp_path_factory.mktemp("feedback-src")
     files = []
     for key, (unit, problems) in NOTICES.items():
@@ -72,7 +74,12 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NoticeIndex]:
     data = tmp_path_factory.mktemp("feedback") / "data"
     ingest_all(data, files)
     build(data)
-    with NoticeIndex(data, poll_interval=0) as idx:
+    return data
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NoticeIndex]:
+    with NoticeIndex(_archive(tmp_path_factory), poll_interval=0) as idx:
         yield idx
 
 
@@ -138,3 +145,36 @@ def test_a_search_of_notices_is_not_widened(index):
         f"中共{unit}党组关于县委第三轮巡察整改进展情况的通报"
         for unit in ("县交通运输局", "县水务局")
     }
+
+
+def _stored_types(gen, docnum: int) -> list[str]:
+    return [t for t in (gen.searcher.stored_fields(docnum).get("types") or "").split(",") if t]
+
+
+def test_types_by_document_are_each_problems_stored_types(index):
+    with index.reading():
+        gen = index.generation()
+        table = gen.problem_types()
+        problems = np.flatnonzero(gen.kind("problem"))
+        docs, type_ids = table.of(problems)
+        for d in problems.tolist():
+            mine = sorted(table.codes[t] for t in type_ids[docs == d])
+            assert mine == sorted(_stored_types(gen, d))
+        notices = np.flatnonzero(gen.kind("notice"))
+        assert len(table.of(notices)[0]) == 0  # a notice's types are not a problem's
+
+
+def test_a_removed_notice_neither_holds_types_nor_feeds_back(tmp_path_factory):
+    data = _archive(tmp_path_factory)
+    with Archive(data) as a:
+        water = next(s.id for s in a.iter_notices() if s.notice.organisation == "县水务局")
+        a.remove(water)
+    sync(data)
+    with NoticeIndex(data, poll_interval=0) as idx:
+        with idx.reading():
+            gen = idx.generation()
+            dead = np.flatnonzero(~gen.live)
+            assert len(dead) > 0 and len(gen.problem_types().of(dead)[0]) == 0
+        # 舟桥 is left in the traffic bureau only: one unit says nothing about the word.
+        hits = idx.search("舟桥", kind="problem").hits
+        assert len(hits) == 1 and not hits[0].concepts
