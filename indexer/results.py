@@ -137,6 +137,9 @@ class SearchResult:
     seconds: float
     cached: bool = False
     relaxed: str = ""  # the query searched instead (its words split), when it found nothing
+    # How many of ``total`` hold the query's words or a thesaurus alternative; the others
+    # were found by problem type (concept search, type feedback). None when browsing.
+    literal_total: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The command line's JSON: a hit's ``types`` as codes with ``type_labels`` beside
@@ -166,6 +169,7 @@ class _Matches:
     ids: np.ndarray  # allowed matches, ascending
     scores: np.ndarray | None  # None when browsing
     relaxed: str = ""  # the query searched instead, when the one written found nothing
+    literal: int | None = None  # how many of ``ids`` hold the words (None when browsing)
 
 
 @lru_cache(maxsize=512)
@@ -252,12 +256,13 @@ def _matches_as_written(
         return _Matches(compiled, messages, True, np.flatnonzero(allowed).astype(np.int32), None)
     found: Scored = ev.run(q)
     literal_ids = found.ids
+    literal = int(np.count_nonzero(allowed[literal_ids]))
     if compiled.concept_query is not None:
         found = below_literal(found, ev.run(compiled.concept_query), allowed)
     if compiled.plain and kind == "problem":  # a notice carries too many types to say
         found, compiled = _widened(ev, compiled, found, literal_ids, allowed)
     keep = allowed[found.ids]
-    return _Matches(compiled, messages, False, found.ids[keep], found.scores[keep])
+    return _Matches(compiled, messages, False, found.ids[keep], found.scores[keep], "", literal)
 
 
 def _widened(
@@ -319,6 +324,7 @@ def run_search(
         messages=m.messages,
         seconds=time.perf_counter() - t0,
         relaxed=m.relaxed,
+        literal_total=m.literal,
     )
 
 

@@ -22,6 +22,7 @@ from indexer.searching import NoticeIndex
 from indexer.writing import build, sync
 from tests.archives import ingest_all
 from tests.test_followups import notice_text
+from web import create_app
 
 MEASURES = "一是制定整改方案,明确责任人;二是开展专项清理。"
 FILLERS = (
@@ -78,8 +79,13 @@ def _archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NoticeIndex]:
-    with NoticeIndex(_archive(tmp_path_factory), poll_interval=0) as idx:
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _archive(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def index(data: Path) -> Iterator[NoticeIndex]:
+    with NoticeIndex(data, poll_interval=0) as idx:
         yield idx
 
 
@@ -178,3 +184,21 @@ def test_a_removed_notice_neither_holds_types_nor_feeds_back(tmp_path_factory):
         # 舟桥 is left in the traffic bureau only: one unit says nothing about the word.
         hits = idx.search("舟桥", kind="problem").hits
         assert len(hits) == 1 and not hits[0].concepts
+
+
+def test_the_total_says_how_many_hold_the_words(index):
+    widened = index.search("舟桥", kind="problem")
+    assert (widened.total, widened.literal_total) == (5, 3)
+    quoted = index.search('"舟桥"', kind="problem")
+    assert (quoted.total, quoted.literal_total) == (3, 3)
+    assert index.search("", kind="problem").literal_total is None  # browsing: no words
+
+
+def test_the_page_and_its_json_say_how_many_were_found_by_type(data):
+    client = create_app({"TESTING": True, "DATA_DIR": data}).test_client()
+    body = client.get("/api/search", query_string={"q": "舟桥"}).get_json()
+    assert (body["total"], body["literal_total"]) == (5, 3)
+    page = client.get("/search", query_string={"q": "舟桥"}).get_data(as_text=True)
+    assert "，其中 3 条含检索词，2 条按问题类型匹配" in page
+    quoted = client.get("/search", query_string={"q": '"舟桥"'}).get_data(as_text=True)
+    assert 'data-testid="literal-total"' not in quoted

@@ -106,6 +106,7 @@ def search(p: SearchParams) -> dict[str, Any]:
         "chips": chips,
         "expansions": result.expansions,
         "relaxed": result.relaxed,
+        "literal_total": result.literal_total,
         "messages": [*result.messages, *notes],
         "suggestions": helps["suggestions"],
         "reading": helps["reading"],
