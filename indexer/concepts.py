@@ -40,6 +40,9 @@ AREA_WEIGHT = 0.5  # the word heads the label of the type's area (at most 6 type
 PARTIAL_WEIGHT = 0.5  # the word is at least half of a part of the type's label
 CONTAINED_WEIGHT = 0.5  # the word holds a type's trigger (违规发放奖金 holds 发放奖金)
 
+NAMED = "named"
+FEEDBACK = "feedback"
+
 _QUOTES = re.compile(r"[“”\"‘’'「」]")
 _PAREN = re.compile(r"[(（][^)）]*[)）]")
 
@@ -52,6 +55,8 @@ class ConceptMatch:
     codes: tuple[str, ...]
     weights: tuple[float, ...]
     literal: tuple[str, ...]  # the word and its thesaurus alternatives
+    # NAMED: the word names the types; FEEDBACK: the query's literal matches share them.
+    source: str = NAMED
 
 
 class Concept(wq.Query):
@@ -217,19 +222,19 @@ def concept_types(word: str) -> tuple[tuple[str, float], ...]:
 
 def concept_marks(
     types: Sequence[str], contains: Any, concepts: Sequence[ConceptMatch]
-) -> list[tuple[str, str]]:
-    """(code, label) of the types a hit was found by: for each concept word the hit does
-    not contain (nor any thesaurus alternative of it), the hit's types the word names most
-    strongly.
+) -> list[tuple[str, str, str]]:
+    """(code, label, source) of the types a hit was found by: for each concept word the hit
+    does not contain (nor any thesaurus alternative of it), the hit's types the word names
+    most strongly, and how the word came to them (``ConceptMatch.source``).
     ``contains(term)`` says whether the hit's text holds ``term`` literally."""
     held = set(types)
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str, str]] = []
     for c in concepts:
         if any(contains(t) for t in c.literal):
             continue
         mine = [(code, w) for code, w in zip(c.codes, c.weights, strict=True) if code in held]
         best = max((w for _, w in mine), default=0.0)
         for code, w in mine:
-            if w == best and all(code != o for o, _ in out):
-                out.append((code, taxonomy.label(code)))
+            if w == best and all(code != o for o, _, _ in out):
+                out.append((code, taxonomy.label(code), c.source))
     return out

@@ -21,7 +21,7 @@ from whoosh import query as wq
 
 from indexer import analysis, taxonomy
 from indexer.compiling import Compiled, Expansion, compile_query, filter_query
-from indexer.concepts import Concept, ConceptMatch, concept_marks
+from indexer.concepts import FEEDBACK, NAMED, Concept, ConceptMatch, concept_marks
 from indexer.errors import QueryTooCostly
 from indexer.feedback import feedback_types
 from indexer.filters import NAMES, by_name
@@ -48,6 +48,14 @@ class TypeRef:
 
     code: str
     label: str
+
+
+@dataclass(frozen=True)
+class ConceptRef(TypeRef):
+    """A type a hit was found by: named by a query word, or shared by the query's literal
+    matches (``by``: ``concepts.NAMED`` or ``concepts.FEEDBACK``)."""
+
+    by: str = NAMED
 
 
 @dataclass(kw_only=True)
@@ -113,7 +121,7 @@ class ProblemHit(ProblemDoc):
     score: float = 0.0
     expansions: list[str] = field(default_factory=list)  # thesaurus alternatives found here
     # Found by a query word naming a problem type, not by its words: those types.
-    concepts: list[TypeRef] = field(default_factory=list)
+    concepts: list[ConceptRef] = field(default_factory=list)
     # The snippet as plain text and the [start, end) offsets of the matches in it: the
     # marks without HTML (``snippet`` is the same window, escaped and marked).
     excerpt: str = ""
@@ -277,7 +285,7 @@ def _widened(
     codes = tuple(c for c, _ in found_types)
     weights = tuple(w for _, w in found_types)
     wider = below_literal(found, ev.run(Concept(codes, weights)), allowed)
-    match = ConceptMatch(" ".join(compiled.terms), codes, weights, tuple(compiled.terms))
+    match = ConceptMatch(" ".join(compiled.terms), codes, weights, tuple(compiled.terms), FEEDBACK)
     return wider, replace(compiled, concepts=[*compiled.concepts, match])
 
 
@@ -352,9 +360,10 @@ def _hits(gen: Generation, m: _Matches, pos: np.ndarray) -> list[ProblemHit]:
     return out
 
 
-def _concepts(hit: ProblemHit, lit: LiteralText, concepts: list[ConceptMatch]) -> list[TypeRef]:
+def _concepts(hit: ProblemHit, lit: LiteralText, concepts: list[ConceptMatch]) -> list[ConceptRef]:
     codes = [t.code for t in hit.types]
-    return [TypeRef(c, label) for c, label in concept_marks(codes, lit.contains, concepts)]
+    marks = concept_marks(codes, lit.contains, concepts)
+    return [ConceptRef(c, label, by) for c, label, by in marks]
 
 
 def make_hit(

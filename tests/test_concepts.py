@@ -357,7 +357,8 @@ def test_api_hits_carry_concepts_and_the_page_explains_them(client):
     body = client.get("/api/search", query_string={"q": "理论学习", "per_page": 100}).get_json()
     marked = [h for h in body["hits"] if h["concepts"]]
     assert marked and all(
-        h["concepts"] == [{"code": "theory_study", "label": "理论学习"}] for h in marked
+        h["concepts"] == [{"code": "theory_study", "label": "理论学习", "by": "named"}]
+        for h in marked
     )
     assert all(h["concepts"] == [] for h in body["hits"][: len(body["hits"]) - len(marked)])
     html = client.get("/search", query_string={"q": "理论学习", "per_page": 100}).get_data(

@@ -115,6 +115,7 @@ def test_a_word_no_list_names_finds_the_type_its_matches_share_below_them(index)
     assert {h.id for h in wider} == _car_problems(index) - {h.id for h in literal}
     assert len(wider) == 2
     assert all([c.code for c in h.concepts] == ["official_cars"] for h in wider)
+    assert all([c.by for c in h.concepts] == ["feedback"] for h in wider)
     assert all(not h.concepts for h in literal)
     assert max(h.score for h in wider) < min(h.score for h in literal)
 
@@ -200,5 +201,8 @@ def test_the_page_and_its_json_say_how_many_were_found_by_type(data):
     assert (body["total"], body["literal_total"]) == (5, 3)
     page = client.get("/search", query_string={"q": "舟桥"}).get_data(as_text=True)
     assert "，其中 3 条含检索词，2 条按问题类型匹配" in page
+    # The two car problems say why they are there: they are of the matches' type.
+    assert page.count("与含检索词的结果同类「公务用车」") == 2
+    assert [c["by"] for h in body["hits"] for c in h["concepts"]] == ["feedback", "feedback"]
     quoted = client.get("/search", query_string={"q": '"舟桥"'}).get_data(as_text=True)
     assert 'data-testid="literal-total"' not in quoted
