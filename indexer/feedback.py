@@ -22,6 +22,7 @@ taken.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 import numpy as np
 
@@ -33,6 +34,12 @@ MIN_SHARE = 0.3  # … and at least this share of them …
 MIN_LIFT = 3.0  # … and the share is this many times the type's share of all problems
 MAX_TYPES = 3
 WEIGHT = 0.5  # as a word holding a trigger (``concepts.CONTAINED_WEIGHT``)
+
+
+@cache
+def _file_order() -> dict[str, int]:
+    """Type code → its row in the taxonomy file: ties of share go to the earlier row."""
+    return {t.code: i for i, t in enumerate(taxonomy.load_types())}
 
 
 def feedback_types(
@@ -53,7 +60,7 @@ def feedback_types(
     shared = np.bincount(type_ids, minlength=len(table.codes))
     total = max(int(problems.sum()), 1)
     units = gen.facet_columns()["organisation"][1]
-    order = {t.code: i for i, t in enumerate(taxonomy.load_types())}
+    order = _file_order()
     skip = set(exclude)
     found: list[tuple[float, int, str]] = []
     for c in np.flatnonzero(shared >= MIN_SHARED).tolist():
