@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from archive.followups import ChainNotice, chain_of
 from indexer.features import features, load_stopwords
 from indexer.generation import Generation
-from indexer.similar import idf
+from indexer.likeness import idf
 
 if TYPE_CHECKING:
     from archive.store import Archive
