@@ -159,7 +159,9 @@ def evaluate(
             if not relevant:
                 continue
             res = index.search(q["query"], kind="problem", per_page=20)
-            top = [ids.ref(h.id) for h in res.hits]
+            # The first page as the user reads it: the matches, then (when they are few)
+            # the problems like them listed below them (``neighbours``).
+            top = [ids.ref(h.id) for h in [*res.hits, *res.similar][:20]]
             found = relevant & set(top)
             recalls.append(len(found) / len(relevant))
             p5.append(len(relevant & set(top[:5])) / min(5, len(relevant)))

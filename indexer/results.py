@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
-from indexer import analysis, taxonomy
+from indexer import analysis, neighbours, taxonomy
 from indexer.compiling import Compiled, Expansion, compile_query, filter_query
 from indexer.concepts import FEEDBACK, NAMED, Concept, ConceptMatch, concept_marks
 from indexer.errors import QueryTooCostly
@@ -27,6 +27,7 @@ from indexer.feedback import feedback_types
 from indexer.filters import NAMES, by_name
 from indexer.generation import Generation
 from indexer.highlight import LiteralText, excerpt, mark
+from indexer.neighbours import Neighbour
 from indexer.querying import And, Word, parse
 from indexer.ranking import (
     MAX_SECONDS,
@@ -56,6 +57,15 @@ class ConceptRef(TypeRef):
     matches (``by``: ``concepts.NAMED`` or ``concepts.FEEDBACK``)."""
 
     by: str = NAMED
+
+
+@dataclass(frozen=True)
+class LikeRef:
+    """The match a hit was found as like (``neighbours``): its id, title and how like."""
+
+    id: str
+    title: str
+    relevance: float
 
 
 @dataclass(kw_only=True)
@@ -122,6 +132,8 @@ class ProblemHit(ProblemDoc):
     expansions: list[str] = field(default_factory=list)  # thesaurus alternatives found here
     # Found by a query word naming a problem type, not by its words: those types.
     concepts: list[ConceptRef] = field(default_factory=list)
+    # Found as like one of the search's few matches (``neighbours``): that match.
+    similar_to: LikeRef | None = None
     # The snippet as plain text and the [start, end) offsets of the matches in it: the
     # marks without HTML (``snippet`` is the same window, escaped and marked).
     excerpt: str = ""
@@ -148,6 +160,9 @@ class SearchResult:
     # How many of ``total`` hold the query's words or a thesaurus alternative; the others
     # were found by problem type (concept search, type feedback). None when browsing.
     literal_total: int | None = None
+    # A search finding fewer than ``neighbours.MAX_MATCHES`` problems: the problems most
+    # like the best of them (first page only; not in ``total`` or the facets).
+    similar: list[ProblemHit] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The command line's JSON: a hit's ``types`` as codes with ``type_labels`` beside
@@ -178,6 +193,7 @@ class _Matches:
     scores: np.ndarray | None  # None when browsing
     relaxed: str = ""  # the query searched instead, when the one written found nothing
     literal: int | None = None  # how many of ``ids`` hold the words (None when browsing)
+    near: dict[int, Neighbour] = field(default_factory=dict)  # like a match (not in ids)
 
 
 @lru_cache(maxsize=512)
@@ -204,17 +220,24 @@ def _filter_queries(gen: Generation, filters: dict[str, str] | None, messages: l
     return out
 
 
-def _matches(gen: Generation, query: str, kind: str, filters: dict[str, str] | None) -> _Matches:
+def _matches(
+    gen: Generation,
+    query: str,
+    kind: str,
+    filters: dict[str, str] | None,
+    with_neighbours: bool = False,
+) -> _Matches:
     """What a query matches; when nothing, what its words split into their parts match
-    (税收减免 → 税收 减免), with a message saying so."""
-    m = _matches_as_written(gen, query, kind, filters)
+    (税收减免 → 税收 减免), with a message saying so. ``with_neighbours``: also the problems
+    like the matches when they are few (``neighbours``), for a first page."""
+    m = _matches_as_written(gen, query, kind, filters, with_neighbours)
     if m.browse or len(m.ids):
         return m
     parts = relaxed_words(query or "")
     if not parts:
         return m
     try:
-        wider = _matches_as_written(gen, " ".join(parts), kind, filters)
+        wider = _matches_as_written(gen, " ".join(parts), kind, filters, with_neighbours)
     except QueryTooCostly:
         return m  # the query as written was answered; its wider form is not owed
     if not len(wider.ids):
@@ -239,7 +262,11 @@ def relaxed_words(query: str) -> list[str]:
 
 
 def _matches_as_written(
-    gen: Generation, query: str, kind: str, filters: dict[str, str] | None
+    gen: Generation,
+    query: str,
+    kind: str,
+    filters: dict[str, str] | None,
+    with_neighbours: bool = False,
 ) -> _Matches:
     compiled = _compiled(query or "")
     messages = list(compiled.messages)
@@ -263,14 +290,20 @@ def _matches_as_written(
     if browse:
         return _Matches(compiled, messages, True, np.flatnonzero(allowed).astype(np.int32), None)
     found: Scored = ev.run(q)
-    literal_ids = found.ids
-    literal = int(np.count_nonzero(allowed[literal_ids]))
+    words = found
+    literal = int(np.count_nonzero(allowed[words.ids]))
     if compiled.concept_query is not None:
         found = below_literal(found, ev.run(compiled.concept_query), allowed)
+    near: dict[int, Neighbour] = {}
     if compiled.plain and kind == "problem":  # a notice carries too many types to say
-        found, compiled = _widened(ev, compiled, found, literal_ids, allowed)
+        found, compiled = _widened(ev, compiled, found, words.ids, allowed)
+        room = neighbours.MAX_MATCHES - int(np.count_nonzero(allowed[found.ids]))
+        if with_neighbours and literal and room > 0:
+            seeds = neighbours.seeds(ev.gen, words, allowed)
+            near = neighbours.neighbours(ev.gen, seeds, found.ids, allowed, room)
     keep = allowed[found.ids]
-    return _Matches(compiled, messages, False, found.ids[keep], found.scores[keep], "", literal)
+    ids = found.ids[keep]
+    return _Matches(compiled, messages, False, ids, found.scores[keep], "", literal, near)
 
 
 def _widened(
@@ -304,7 +337,7 @@ def run_search(
         raise ValueError(f"kind must be 'problem' or 'notice', not {kind!r}")
     page = min(max(int(page), 1), MAX_PAGE)
     per_page = min(max(int(per_page), 1), MAX_PER_PAGE)
-    m = _matches(gen, query, kind, filters)
+    m = _matches(gen, query, kind, filters, with_neighbours=page == 1)
     lo = (page - 1) * per_page
     k = page * per_page
     if m.browse or sort in ("date", "date_asc"):
@@ -333,6 +366,7 @@ def run_search(
         seconds=time.perf_counter() - t0,
         relaxed=m.relaxed,
         literal_total=m.literal,
+        similar=_similar_hits(gen, m) if page == 1 else [],
     )
 
 
@@ -356,6 +390,19 @@ def _hits(gen: Generation, m: _Matches, pos: np.ndarray) -> list[ProblemHit]:
         hit = make_hit(fields, score, m.compiled.terms, m.compiled.expansions, lit)
         if m.compiled.concepts:
             hit.concepts = _concepts(hit, lit, m.compiled.concepts)
+        out.append(hit)
+    return out
+
+
+def _similar_hits(gen: Generation, m: _Matches) -> list[ProblemHit]:
+    """The problems like the few matches, most like first, each naming the match."""
+    out = []
+    for docnum in sorted(m.near, key=lambda d: (-m.near[d].relevance, d)):
+        near = m.near[docnum]
+        fields, lit = gen.document(docnum)
+        hit = make_hit(fields, near.relevance, m.compiled.terms, m.compiled.expansions, lit)
+        seed = gen.document(near.seed)[0]
+        hit.similar_to = LikeRef(seed["id"], seed.get("title", ""), round(near.relevance, 3))
         out.append(hit)
     return out
 

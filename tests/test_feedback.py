@@ -19,9 +19,8 @@ from archive.store import Archive
 from indexer import feedback
 from indexer.concepts import concept_types
 from indexer.searching import NoticeIndex
-from indexer.writing import build, sync
-from tests.archives import ingest_all
-from tests.test_followups import notice_text
+from indexer.writing import sync
+from tests.archives import units_archive
 from web import create_app
 
 MEASURES = "一是制定整改方案,明确责任人;二是开展专项清理。"
@@ -60,22 +59,9 @@ NOTICES = {
 
 
 def _archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    src = tmp_path_factory.mktemp("feedback-src")
-    files = []
-    for key, (unit, problems) in NOTICES.items():
-        path = src / f"{key}.txt"
-        text = notice_text(
-            f"中共{unit}党组关于县委第三轮巡察整改进展情况的通报",
-            unit=f"{unit}党组",
-            signature=f"中共{unit}党组",
-            problems=tuple(p + MEASURES for p in problems),
-        )
-        path.write_text(text, encoding="utf-8")
-        files.append(path)
-    data = tmp_path_factory.mktemp("feedback") / "data"
-    ingest_all(data, files)
-    build(data)
-    return data
+    return units_archive(
+        tmp_path_factory, "feedback", NOTICES, MEASURES, "县委第三轮巡察整改进展情况的通报"
+    )
 
 
 @pytest.fixture(scope="module")

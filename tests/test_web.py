@@ -48,6 +48,7 @@ HIT_KEYS = {
     *("published_date", "status", "measures", "expansions", "excerpt", "highlights"),
     *("url", "notice_url"),  # links that carry the query into the problem and its notice
     "concepts",  # the problem types a query word named, when found by type
+    "similar_to",  # in ``similar`` (problems like few matches): the match; null in ``hits``
 }
 
 # -- helpers (the fixtures web_data, app, client, truth and ids are in conftest.py) -----

@@ -107,6 +107,7 @@ def search(p: SearchParams) -> dict[str, Any]:
         "expansions": result.expansions,
         "relaxed": result.relaxed,
         "literal_total": result.literal_total,
+        "similar": [_hit_dict(h) for h in result.similar],
         "messages": [*result.messages, *notes],
         "suggestions": helps["suggestions"],
         "reading": helps["reading"],
@@ -129,10 +130,12 @@ def search(p: SearchParams) -> dict[str, Any]:
             "atom": p.url("/search.atom", sort="relevance", view="list", page=1, per_page=20),
         },
     }
-    for h in data["hits"]:
+    for h in [*data["hits"], *data["similar"]]:
         h["url"] = links.hit_url(h, p.q)
         if h["kind"] == "problem":
             h["notice_url"] = links.hit_notice_url(h, p.q)
+        if h.get("similar_to"):
+            h["similar_to"]["url"] = links.hit_url(h["similar_to"], p.q)
     if p.view == "side" and p.kind == "problem":
         orgs = result.facets.get("organisation", [])
         data["side"] = side_by_side(p, orgs)
