@@ -126,6 +126,13 @@ def search(query: str, kind: str, limit: int, as_json: bool, data: str | None) -
             label += f"  {h.title}"
         click.echo(label)
         click.echo(f"    {h.excerpt}")
+    if result.similar:
+        click.echo(f"与检索结果相似的问题（不含检索词，不计入条数）：{len(result.similar)} 条")
+    for h in result.similar:
+        like = h.similar_to
+        click.echo(f"{h.id}  {h.organisation}  {h.number} {h.title}")
+        if like is not None:
+            click.echo(f"    与 {like.id}「{like.title}」相似（{like.relevance:.2f}）")
 
 
 @main.command()

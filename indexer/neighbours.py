@@ -29,7 +29,7 @@ from indexer.generation import Generation
 from indexer.likeness import problem_query, reranked
 from indexer.ranking import Scored
 
-MAX_MATCHES = 20  # only a search finding fewer problems than this (one page) is widened
+MAX_MATCHES = 20  # a first page of at most this many results is filled when matches are fewer
 SEEDS = 3  # the best literal matches whose neighbours are taken (3, 5 and 10 gave the same)
 PER_SEED = 10  # at most this many neighbours of each
 MIN_RELEVANCE = 0.3  # … each at least this like it (``likeness``; the similar page lists 0.45)

@@ -225,19 +225,20 @@ def _matches(
     query: str,
     kind: str,
     filters: dict[str, str] | None,
-    with_neighbours: bool = False,
+    page_room: int = 0,
 ) -> _Matches:
     """What a query matches; when nothing, what its words split into their parts match
-    (税收减免 → 税收 减免), with a message saying so. ``with_neighbours``: also the problems
-    like the matches when they are few (``neighbours``), for a first page."""
-    m = _matches_as_written(gen, query, kind, filters, with_neighbours)
+    (税收减免 → 税收 减免), with a message saying so. ``page_room``: a first page of this
+    many results is filled with the problems like the matches when they are fewer
+    (``neighbours``)."""
+    m = _matches_as_written(gen, query, kind, filters, page_room)
     if m.browse or len(m.ids):
         return m
     parts = relaxed_words(query or "")
     if not parts:
         return m
     try:
-        wider = _matches_as_written(gen, " ".join(parts), kind, filters, with_neighbours)
+        wider = _matches_as_written(gen, " ".join(parts), kind, filters, page_room)
     except QueryTooCostly:
         return m  # the query as written was answered; its wider form is not owed
     if not len(wider.ids):
@@ -266,7 +267,7 @@ def _matches_as_written(
     query: str,
     kind: str,
     filters: dict[str, str] | None,
-    with_neighbours: bool = False,
+    page_room: int = 0,
 ) -> _Matches:
     compiled = _compiled(query or "")
     messages = list(compiled.messages)
@@ -297,8 +298,8 @@ def _matches_as_written(
     near: dict[int, Neighbour] = {}
     if compiled.plain and kind == "problem":  # a notice carries too many types to say
         found, compiled = _widened(ev, compiled, found, words.ids, allowed)
-        room = neighbours.MAX_MATCHES - int(np.count_nonzero(allowed[found.ids]))
-        if with_neighbours and literal and room > 0:
+        room = page_room - int(np.count_nonzero(allowed[found.ids]))
+        if literal and room > 0:
             seeds = neighbours.seeds(ev.gen, words, allowed)
             near = neighbours.neighbours(ev.gen, seeds, found.ids, allowed, room)
     keep = allowed[found.ids]
@@ -337,7 +338,8 @@ def run_search(
         raise ValueError(f"kind must be 'problem' or 'notice', not {kind!r}")
     page = min(max(int(page), 1), MAX_PAGE)
     per_page = min(max(int(per_page), 1), MAX_PER_PAGE)
-    m = _matches(gen, query, kind, filters, with_neighbours=page == 1)
+    room = min(per_page, neighbours.MAX_MATCHES) if page == 1 else 0
+    m = _matches(gen, query, kind, filters, page_room=room)
     lo = (page - 1) * per_page
     k = page * per_page
     if m.browse or sort in ("date", "date_asc"):

@@ -8,14 +8,17 @@ who found the one wants the other. The rest of the archive is unrelated routine 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from archive.normalize import normalize
 from archive.store import Archive
 from indexer import neighbours
+from indexer.cli import main
 from indexer.searching import NoticeIndex
 from indexer.writing import sync
 from tests.archives import units_archive
@@ -148,3 +151,20 @@ def test_the_page_and_its_json_list_them_apart(data):
     assert "与「<a href=" in page and "浮桥维护专项经费" in page
     quoted = client.get("/search", query_string={"q": '"浮桥"'}).get_data(as_text=True)
     assert 'data-testid="similar-results"' not in quoted
+
+
+def test_they_fill_the_page_the_user_asked_for(index):
+    assert len(index.search("浮桥", kind="problem").similar) >= 1
+    assert index.search("浮桥", kind="problem", per_page=1).similar == []  # the page is full
+    assert len(index.search("浮桥", kind="problem", per_page=2).similar) == 1
+
+
+def test_the_command_line_lists_them_apart(data):
+    out = CliRunner().invoke(main, ["search", "浮桥", "--data", str(data)])
+    assert out.exit_code == 0, out.output
+    head, _, tail = out.output.partition("与检索结果相似的问题")
+    assert head.startswith("共 1 条") and "浮桥维护" in head and "渡口维护" not in head
+    assert "渡口维护" in tail and "相似（" in tail
+    as_json = CliRunner().invoke(main, ["search", "浮桥", "--json", "--data", str(data)])
+    js = json.loads(as_json.output)
+    assert js["total"] == 1 and js["similar"][0]["similar_to"]["id"] == js["hits"][0]["id"]
