@@ -24,6 +24,8 @@ MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("par", re.compile(r"^\(\s*(\d{1,3})\s*\)\s*[、.]?\s*")),
     ("circ", re.compile(rf"^([{_CIRCLED}])\s*")),
     ("ord", re.compile(rf"^第([{_CN}]{{1,3}})[,、:]\s*")),
+    # 问题1：… / 反馈问题一：… — a labelled field that numbers the item itself.
+    ("lab", re.compile(rf"^(?:反馈|存在|巡察反馈|巡视反馈)?问题\s*(\d{{1,3}}|[{_CN}]{{1,3}})\s*:\s*")),
 ]
 
 
@@ -110,6 +112,8 @@ def heading_of(doc: Document, line: Line) -> tuple[str, int, str, int] | None:
             if len(text) == m.end():
                 return None  # a marker alone on a line is not a heading
             number = doc.orig[line.start : line.start + m.end()].strip()
+            if style == "lab":
+                number = number.rstrip(":： ")  # 问题1： prints as 问题1
             return style, marker_value(style, m.group(1)), number, line.start + m.end()
     return None
 

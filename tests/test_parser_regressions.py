@@ -59,3 +59,43 @@ def test_market_supervision_bureau_signs_the_notice():
     assert n.inspector == "区委交叉巡察第十一组"
     assert n.inspection_kind == "交叉"
     assert n.published_date == "2023-09-01"
+
+
+LABELLED = """根据区委统一部署，2023年10月16日至12月15日，区委第四巡察组对区民政局党组开展了常规巡察。\
+2024年1月22日，区委第四巡察组向区民政局党组反馈了巡察意见。现将巡察整改情况予以公布。
+一、巡察整改工作总体情况
+局党组成立整改工作领导小组，逐条制定整改措施。
+二、巡察反馈问题整改落实情况
+（一）贯彻落实民生兜底保障决策部署方面
+问题1：城乡低保动态管理不到位，对经济状况发生变化的对象未及时停保。
+整改措施：一是开展低保对象家庭经济状况信息比对；二是建立动态退出机制。
+整改情况：已停发不符合条件的低保对象312户。
+问题2：临时救助审批不规范，部分救助未经公示。
+整改措施：一是修订临时救助实施细则；二是对救助档案逐件复核。
+整改情况：补齐审批手续86件。
+（二）全面从严治党方面
+{third}：政府采购不规范，信息平台运维项目拆分采购规避公开招标。
+整改措施：一是修订采购内控制度；二是对拆分采购项目重新履行程序；三是约谈相关责任人。
+整改情况：已完成。
+三、下一步工作打算
+持续巩固整改成果。
+中共某某区民政局党组
+2024年6月1日
+"""
+
+
+@pytest.mark.parametrize("third", ["问题3", "问题三", "反馈问题3", "问题 3"])
+def test_labelled_problems_numbered_in_their_label_under_categories(third):
+    """问题1：… / 整改措施：… / 整改情况：… with no numbered heading of their own: each
+    label is an item (they were read as the three category headings)."""
+    n = parse_text(LABELLED.replace("{third}", third), source="labelled.txt")
+    assert [p.title for p in n.problems] == [
+        "城乡低保动态管理不到位，对经济状况发生变化的对象未及时停保",
+        "临时救助审批不规范，部分救助未经公示",
+        "政府采购不规范，信息平台运维项目拆分采购规避公开招标",
+    ]
+    assert [p.number for p in n.problems] == ["问题1", "问题2", third]
+    assert [p.category for p in n.problems] == ["贯彻落实民生兜底保障决策部署方面"] * 2 + [
+        "全面从严治党方面"
+    ]
+    assert [len(p.measures) for p in n.problems] == [2, 2, 3]
