@@ -528,7 +528,9 @@ def _problem_warnings(problems: list[Problem], sources: list[_Source], stats) ->
         if not p.measures and not p.subproblems:
             out.append(f"第{p.n}项问题未找到整改措施")
     for s in stats:
-        counted = s.label.endswith("问题") and not re.search(r"线索|建议|整改中|未完成", s.label)
+        # 查摆问题31条 (what the leaders found in themselves) is not what was fed back.
+        own = r"线索|建议|整改中|未完成|查摆|检视|自查|排查|查找"
+        counted = s.label.endswith("问题") and not re.search(own, s.label)
         if counted and s.unit in ("个", "项", "条"):
             if s.value != len(problems):
                 out.append(f"通报称反馈问题{s.value}个，解析出{len(problems)}个")

@@ -99,3 +99,14 @@ def test_labelled_problems_numbered_in_their_label_under_categories(third):
         "全面从严治党方面"
     ]
     assert [len(p.measures) for p in n.problems] == [2, 2, 3]
+
+
+def test_problems_the_leaders_found_in_themselves_are_not_the_fed_back_count():
+    text = LABELLED.replace("{third}", "问题3").replace(
+        "逐条制定整改措施。", "逐条制定整改措施，班子成员共查摆问题31条。反馈问题3个。"
+    )
+    n = parse_text(text, source="labelled.txt")
+    assert len(n.problems) == 3
+    assert not [w for w in n.warnings if "通报称反馈问题" in w]
+    wrong = parse_text(text.replace("反馈问题3个", "反馈问题4个"), source="labelled.txt")
+    assert "通报称反馈问题4个，解析出3个" in wrong.warnings
