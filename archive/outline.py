@@ -25,7 +25,10 @@ MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("circ", re.compile(rf"^([{_CIRCLED}])\s*")),
     ("ord", re.compile(rf"^第([{_CN}]{{1,3}})[,、:]\s*")),
     # 问题1：… / 反馈问题一：… — a labelled field that numbers the item itself.
-    ("lab", re.compile(rf"^(?:反馈|存在|巡察反馈|巡视反馈)?问题\s*(\d{{1,3}}|[{_CN}]{{1,3}})\s*:\s*")),
+    (
+        "lab",
+        re.compile(rf"^(?:反馈|存在|巡察反馈|巡视反馈)?问题\s*(\d{{1,3}}|[{_CN}]{{1,3}})\s*:\s*"),
+    ),
 ]
 
 

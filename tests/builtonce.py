@@ -79,6 +79,20 @@ def vocabulary(factory: pytest.TempPathFactory) -> Path:
     return built_once(factory, "vocabulary", _vocabulary)
 
 
+ROUND_D = sorted((REPO / "tests" / "data" / "corpus_d").glob("vd*.txt"))
+
+
+def _vocabulary_d(d: Path) -> None:
+    ingest_all(d, SEEDS + NOTICES + VOCABULARY + ROUND_D)
+    build(d)
+
+
+def vocabulary_d(factory: pytest.TempPathFactory) -> Path:
+    """The vocabulary index with the fourth round (tests/data/corpus_d) added: what its
+    keyword queries search (the earlier rounds' queries keep the index they were read on)."""
+    return built_once(factory, "vocabulary_d", _vocabulary_d)
+
+
 def problem_keys(data: Path, stems: set[str]) -> dict[str, str]:
     """``"stem:n"`` of every problem of the notices ``stems`` (file stems) -> its id."""
     out = {}

@@ -242,6 +242,20 @@ def vocabulary_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Notic
 
 
 @pytest.fixture(scope="session")
+def round_d_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NoticeIndex]:
+    """The vocabulary index with the fourth round's notices added (read-only)."""
+    with NoticeIndex(builtonce.vocabulary_d(tmp_path_factory), poll_interval=0) as idx:
+        yield idx
+
+
+@pytest.fixture(scope="session")
+def round_d_ids(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """ "stem:n" of every fourth-round problem -> its archive id."""
+    stems = {p.stem for p in builtonce.ROUND_D}
+    return builtonce.problem_keys(builtonce.vocabulary_d(tmp_path_factory), stems)
+
+
+@pytest.fixture(scope="session")
 def vocabulary_ids(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """ "stem:n" of every vocabulary-corpus problem -> its archive id."""
     stems = {p.stem for p in builtonce.VOCABULARY}

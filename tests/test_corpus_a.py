@@ -279,7 +279,8 @@ KNOWN_DEVIATIONS: dict[tuple[str, int], tuple[set[str], set[str]]] = {
     ("va10_veterans", 1): ({"veteran_affairs"}, set()),
     ("va10_veterans", 7): ({"veteran_affairs"}, set()),
     ("va10_veterans", 8): ({"veteran_affairs"}, set()),
-    ("va10_veterans", 10): ({"veteran_affairs"}, set()),
+    # 问题仍有反弹: 反弹 is the look-back type's word (its definition: 问题反弹回潮), as above.
+    ("va10_veterans", 10): ({"veteran_affairs", "rectification_lookback"}, set()),
     # -- the finding sentence ("巡察发现，…" after a short title line) is read as part of
     # the statement: what only it names is found, and what it also mentions is tagged too.
     ("va07_agriculture", 2): ({"social_security_funds", "village_affairs"}, set()),  # 冒领, 村干部

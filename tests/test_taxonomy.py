@@ -548,6 +548,25 @@ TITLES: list[tuple[str, list[str], str]] = [
     ("涉密文件管理不规范", ["confidentiality"], "area_ideology"),
     ("规范性文件合法性审查缺位", ["law_based_administration"], "area_performance"),
     ("融资性贸易风险失控", ["soe_investment"], "area_assets"),
+    # the fourth vocabulary round's sectors (tests/test_corpus_d.py)
+    ("减刑假释案件办理把关不严", ["prison_management"], "area_sector_law"),
+    ("手机等违禁品流入监区", ["prison_management"], "area_sector_law"),
+    ("看守所监室巡视不到位", ["public_security", "prison_management"], "area_sector_law"),
+    ("辅警单独执法", ["public_security"], "area_sector_law"),
+    ("布控查验指令执行不到位", ["customs_control"], "area_sector_law"),
+    ("私设聚会点治理不彻底", ["religious_affairs"], "area_sector_civil"),
+    ("宗教团体财务管理混乱", ["finance", "religious_affairs"], "area_sector_civil"),
+    ("少数民族发展资金滞留未拨付", ["special_funds", "ethnic_affairs"], "area_sector_civil"),
+    ("经营性公墓违规销售超规格墓穴", ["funeral_cemetery"], "area_sector_civil"),
+    ("公共机构节能考核不到位", ["energy_conservation"], "area_assets"),
+    ("驾校培训学时造假", ["transport_infrastructure"], "area_sector_economy"),
+    ("虚报运营里程骗领燃油补贴", ["fund_misuse"], "area_finance"),
+    (
+        "安全生产费用用于非安全生产支出",
+        ["special_funds", "fund_misuse", "safety_emergency"],
+        "area_sector_law",
+    ),
+    ("宗教渗透防范不力", ["ideology"], "area_ideology"),
 ]
 
 
