@@ -1,4 +1,4 @@
-"""Few matches: the problems most like the best of them join the results, below all others.
+"""Few matches: the problems most like the best of them are listed below them.
 
 A search that finds few problems has found the words, not the topic: the same problem in
 another notice is often written in that sector's own words (a township's 补偿款 is a court's
