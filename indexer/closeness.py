@@ -54,6 +54,5 @@ def unit_vectors(gen: Generation, counts: list[Counter[str]]) -> list[dict[str, 
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(x * b.get(g, 0.0) for g, x in a.items())
+    # The shared bigrams are few: intersect the keys (in C) rather than look each one up.
+    return sum(a[g] * b[g] for g in a.keys() & b.keys())
