@@ -132,7 +132,8 @@ def search(query: str, kind: str, limit: int, as_json: bool, data: str | None) -
         like = h.similar_to
         click.echo(f"{h.id}  {h.organisation}  {h.number} {h.title}")
         if like is not None:
-            click.echo(f"    与 {like.id}「{like.title}」相似（{like.relevance:.2f}）")
+            how = f"相似度{like.confidence} {like.relevance:.2f}"
+            click.echo(f"    与 {like.id}「{like.title}」相似（{how}）")
 
 
 @main.command()

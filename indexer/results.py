@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
-from indexer import analysis, neighbours, taxonomy
+from indexer import analysis, likeness, neighbours, taxonomy
 from indexer.compiling import Compiled, Expansion, compile_query, filter_query
 from indexer.concepts import FEEDBACK, NAMED, Concept, ConceptMatch, concept_marks
 from indexer.errors import QueryTooCostly
@@ -61,11 +61,13 @@ class ConceptRef(TypeRef):
 
 @dataclass(frozen=True)
 class LikeRef:
-    """The match a hit was found as like (``neighbours``): its id, title and how like."""
+    """The match a hit was found as like (``neighbours``): its id, title, how like (0–1)
+    and that relevance's reading (高/中/低, as similar problems read it)."""
 
     id: str
     title: str
     relevance: float
+    confidence: str = ""
 
 
 @dataclass(kw_only=True)
@@ -404,7 +406,10 @@ def _similar_hits(gen: Generation, m: _Matches) -> list[ProblemHit]:
         fields, lit = gen.document(docnum)
         hit = make_hit(fields, near.relevance, m.compiled.terms, m.compiled.expansions, lit)
         seed = gen.document(near.seed)[0]
-        hit.similar_to = LikeRef(seed["id"], seed.get("title", ""), round(near.relevance, 3))
+        relevance = round(near.relevance, 3)
+        hit.similar_to = LikeRef(
+            seed["id"], seed.get("title", ""), relevance, likeness.confidence(relevance)
+        )
         out.append(hit)
     return out
 

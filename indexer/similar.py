@@ -11,7 +11,7 @@ from archive.errors import NotFound
 from indexer import taxonomy
 from indexer.features import features
 from indexer.generation import Generation
-from indexer.likeness import SimilarQuery, make_query, problem_query, reranked
+from indexer.likeness import SimilarQuery, confidence, make_query, problem_query, reranked
 from indexer.results import ProblemDoc, flat_types
 from indexer.searching import NoticeIndex
 
@@ -19,11 +19,6 @@ _LEAD = re.compile(r"(?:针对|关于|对于)(.+?)(?:的)?问题")
 
 MAX_TEXT = 2000  # similar to a pasted text: at most this many characters
 MAX_TITLE = 80  # … whose first sentence (at most this long) is taken as its title
-# A relevance (see ``likeness``) at or above HIGH reads 高, at or above CUTOFF 中; below
-# CUTOFF a hit is 低 and not listed by default (dev split: 92 % of the listed hits are
-# grade >= 2, held-out 87 %).
-HIGH = 0.65
-CUTOFF = 0.45
 FLOOR = 0.18  # … except a best hit at or above FLOOR scoring STANDOUT times the next one
 STANDOUT = 2.0
 COMMON_SHARE = 0.05  # a word in more than this share of problems is not shown as shared
@@ -72,13 +67,6 @@ def similar(index: NoticeIndex, problem_id: str, limit: int = 10) -> list[Simila
             return _similar(index.generation(), problem_id, limit)
 
     return list(index.cached(("similar", problem_id, limit), compute))
-
-
-def confidence(relevance: float) -> str:
-    """The reading of a relevance: 高 (very likely the same problem), 中 (same kind), 低."""
-    if relevance >= HIGH:
-        return "高"
-    return "中" if relevance >= CUTOFF else "低"
 
 
 def confident(hits: list[SimilarHit]) -> list[SimilarHit]:

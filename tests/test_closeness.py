@@ -55,8 +55,8 @@ def test_vectors_weigh_rare_bigrams_and_drop_unknown_ones(seeded_data: Path) -> 
 
 
 def test_similar_lists_by_the_blended_score_and_reads_relevance_from_it(seeded_data) -> None:
-    from indexer.likeness import BLEND_SCALE
-    from indexer.similar import CUTOFF, HIGH, similar
+    from indexer.likeness import BLEND_SCALE, CUTOFF, HIGH
+    from indexer.similar import similar
 
     idx = NoticeIndex(seeded_data, poll_interval=0, cache_size=0)
     try:

@@ -86,6 +86,9 @@ def test_few_matches_are_followed_by_the_problems_like_them(index):
     like = r.similar[0].similar_to
     assert like is not None and like.id == bridge and like.title.startswith("浮桥维护")
     assert like.relevance >= neighbours.MIN_RELEVANCE
+    assert like.confidence == (
+        "高" if like.relevance >= 0.65 else "中" if like.relevance >= 0.45 else "低"
+    )
     # Listed most like first, none holding the word, none a match already.
     scores = [h.similar_to.relevance for h in r.similar]
     assert scores == sorted(scores, reverse=True)
@@ -149,6 +152,7 @@ def test_the_page_and_its_json_list_them_apart(data):
     assert "检索词只找到 1 条问题" in page
     assert page.count('data-testid="similar-hit"') == len(body["similar"])
     assert "与「<a href=" in page and "浮桥维护专项经费" in page
+    assert f"」相似（相似度{first['similar_to']['confidence']}）" in page
     quoted = client.get("/search", query_string={"q": '"浮桥"'}).get_data(as_text=True)
     assert 'data-testid="similar-results"' not in quoted
 

@@ -16,17 +16,9 @@ import pytest
 from archive.store import Archive
 from indexer import features as F
 from indexer.evaluate import _Ids
+from indexer.likeness import CUTOFF, HIGH, confidence
 from indexer.searching import NoticeIndex
-from indexer.similar import (
-    CUTOFF,
-    FLOOR,
-    HIGH,
-    MAX_TEXT,
-    confidence,
-    confident,
-    similar,
-    similar_to_text,
-)
+from indexer.similar import FLOOR, MAX_TEXT, confident, similar, similar_to_text
 from indexer.writing import build
 
 REPO = Path(__file__).resolve().parents[1]

@@ -92,3 +92,28 @@ def test_hostile_text_stays_text(open_page) -> None:
     assert w.page.evaluate("() => window.__xss") is None
     assert w.page.locator("textarea[name=text]").input_value() == payload
     w.assert_clean()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_a_search_with_few_matches_lists_the_problems_like_them(viewport: str, open_page) -> None:
+    """公车 is in a handful of problems: below them, under their own heading, the problems
+    like them, each linking the match it is like; they are not in the total."""
+    w = open_page(viewport)
+    assert w.goto("/search?q=" + quote("公车")) == 200
+    total = int(w.page.locator("[data-testid=total]").inner_text())
+    assert w.page.locator("[data-testid=hit]").count() == total < 20
+    section = w.page.locator("[data-testid=similar-results]")
+    section.scroll_into_view_if_needed()
+    assert section.locator("h2").inner_text() == "与检索结果相似的问题"  # items are h3
+    items = section.locator("[data-testid=similar-hit]")
+    assert 1 <= items.count() <= 20 - total
+    assert items.count() == section.locator("[data-testid=similar-to] a").count()
+    assert w.overflow()["offenders"] == []
+    w.screenshot(f"search-similar-{viewport}")
+    link = section.locator("[data-testid=similar-to] a").first
+    href = link.get_attribute("href")
+    assert href.startswith("/problems/")
+    link.click()
+    w.page.wait_for_url("**" + href.split("?")[0] + "*")
+    assert w.page.locator("mark.qhit").count() >= 1  # the match holds the query
+    w.assert_clean()
