@@ -17,6 +17,9 @@ EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 CONTACT_LABEL_RE = re.compile(
     r"(联系电话|联系方式|举报电话|监督电话|电话|热线|传真|电子邮箱|邮箱|E-?mail)", re.I
 )
+_AFTER_ADDRESS = re.compile(
+    r"\s*[(（]?\s*(?:(?:联系电话|电话|电子邮箱|邮箱)\s*[:：]|(?:邮编|邮政编码)\s*[:：]?)"
+)
 ADDRESS_RE = re.compile(
     r"(?:邮政信箱|通信地址|通讯地址|来信地址|邮寄地址|联系地址|办公地址|地址|信箱)\s*[:]\s*([^;\n]+)"
 )
@@ -62,12 +65,9 @@ def read_closing(norm_lines: list[str], orig_lines: list[str]) -> Closing:
             c.contacts.emails.append(e)
     for m in ADDRESS_RE.finditer(text_n):
         a = text_o[m.start(1) : m.end(1)].strip().rstrip("。;,")
-        # An address field may run on into the next label on the same line.
-        a = (
-            re.split(r"\s*(?:联系电话|电话|电子邮箱|邮箱|邮编|邮政编码)\s*[:：]", a)[0]
-            .strip()
-            .rstrip("。;,，；")
-        )
+        # An address field may run on into the next label on the same line, or close with
+        # its postcode in brackets (…党办（邮编：422100）).
+        a = re.split(_AFTER_ADDRESS, a)[0].strip().rstrip("。;,，；")
         if a and a not in c.contacts.addresses and "@" not in a:
             c.contacts.addresses.append(a)
 

@@ -111,3 +111,24 @@ def test_problems_the_leaders_found_in_themselves_are_not_the_fed_back_count():
     assert not [w for w in n.warnings if "通报称反馈问题" in w]
     wrong = parse_text(text.replace("反馈问题3个", "反馈问题4个"), source="labelled.txt")
     assert "通报称反馈问题4个，解析出3个" in wrong.warnings
+
+
+@pytest.mark.parametrize(
+    ("line", "address"),
+    [
+        # a postcode in brackets closes the address (it was cut at the bracket, kept with it)
+        (
+            "邮政信箱：岚州市滨江北路88号市疾控中心党办（邮编：422100）。",
+            "岚州市滨江北路88号市疾控中心党办",
+        ),
+        ("通信地址：某某区民政局办公室(邮政编码 422100)", "某某区民政局办公室"),
+        ("通信地址：某某区和平路1号，邮编：100000", "某某区和平路1号"),
+        ("联系地址：某某区和平路1号；联系电话：0739-5216348", "某某区和平路1号"),
+        ("来信地址：某某区和平路1号", "某某区和平路1号"),
+    ],
+)
+def test_contact_address_stops_at_the_postcode_or_the_next_label(line, address):
+    text = LABELLED.replace("{third}", "问题3").replace(
+        "中共某某区民政局党组\n", f"欢迎监督。{line}\n中共某某区民政局党组\n"
+    )
+    assert parse_text(text, source="contacts.txt").contacts.addresses == [address]
