@@ -55,14 +55,13 @@ def neighbours(
     gen: Generation, seed_ids: np.ndarray, found: np.ndarray, allowed: np.ndarray, room: int
 ) -> dict[int, Neighbour]:
     """Document number → ``Neighbour`` of the ``room`` problems most like the seeds, outside
-    ``found`` (the matches already listed) and inside ``allowed``; the best seed a problem is
-    like names it."""
-    listed = np.zeros(gen.n, dtype=bool)
-    listed[found] = True
+    ``found`` (the matches listed, fewer than a page) and inside ``allowed``; the best seed a
+    problem is like names it."""
+    listed = set(found.tolist())  # the few listed matches: a set, not an array of the index
     out: dict[int, Neighbour] = {}
     for seed in seed_ids.tolist():
         for docnum, relevance in like(gen, seed):
-            if listed[docnum] or not allowed[docnum]:
+            if docnum in listed or not allowed[docnum]:
                 continue
             best = out.get(docnum)
             if best is None or relevance > best.relevance:

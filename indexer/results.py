@@ -300,10 +300,11 @@ def _matches_as_written(
     near: dict[int, Neighbour] = {}
     if compiled.plain and kind == "problem":  # a notice carries too many types to say
         found, compiled = _widened(ev, compiled, found, words.ids, allowed)
-        room = page_room - int(np.count_nonzero(allowed[found.ids]))
+        room = page_room - int(np.count_nonzero(allowed[found.ids])) if page_room else 0
         if literal and room > 0:
             seeds = neighbours.seeds(ev.gen, words, allowed)
-            near = neighbours.neighbours(ev.gen, seeds, found.ids, allowed, room)
+            shown = found.ids[allowed[found.ids]]  # fewer than the page holds
+            near = neighbours.neighbours(ev.gen, seeds, shown, allowed, room)
     keep = allowed[found.ids]
     ids = found.ids[keep]
     return _Matches(compiled, messages, False, ids, found.scores[keep], "", literal, near)
